@@ -1,0 +1,38 @@
+// Copyright 2026, airgap-platform authors.
+//
+// Small pure helpers shared by the chart components: where a chart comes from, how an image is written
+// into chart values. Kept free of resources so tests can call them directly.
+
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { ImageRef, isOciChart } from "../config";
+
+/** A pinned chart: a local folder/tarball or an oci:// reference on the internal registry. */
+export interface ChartSource {
+    /** Local path (relative to the project) or oci:// reference. */
+    readonly chart: string;
+    /** The exact chart version. */
+    readonly chartVersion: string;
+}
+
+/**
+ * The chart, version and transport of a helm.v4.Chart. `registryReady` resolves once the registry answers,
+ * so charts that are pulled from it, or whose images come from it, wait for it.
+ */
+export function chartLocation(source: ChartSource, registryReady: pulumi.Input<string>) {
+    const oci = isOciChart(source.chart);
+    return {
+        chart: pulumi.output(registryReady).apply(() => oci ? source.chart : path.resolve(source.chart)),
+        version: source.chartVersion,
+        // The internal registry speaks plain HTTP only.
+        plainHttp: oci,
+    };
+}
+
+/** Chart values of the common `{registry, repository, tag}` image shape. */
+export function imageValues(image: ImageRef): { registry: string; repository: string; tag?: string; sha?: string } {
+    return image.digest
+        ? { registry: image.registry, repository: image.repository, sha: image.digest.replace(/^sha256:/, "") }
+        : { registry: image.registry, repository: image.repository, tag: image.tag };
+}
+

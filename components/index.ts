@@ -1,0 +1,8 @@
+// Copyright 2026, airgap-platform authors.
+
+export * from "./act-runner";
+export * from "./argo-rollouts";
+export * from "./argocd";
+export * from "./gitea";
+export * from "./monitoring";
+export * from "./node-registry";

@@ -1,0 +1,100 @@
+// Copyright 2026, airgap-platform authors.
+
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { PlatformSettings, resolveImage } from "../config";
+import { ChartSource, chartLocation, imageValues } from "./helm-values";
+
+/** Image paths inside the internal registry, one per workload of kube-prometheus-stack. */
+export type MonitoringImages = PlatformSettings["monitoring"]["images"];
+
+/** Arguments of {@link Monitoring}. */
+export interface MonitoringArgs {
+    readonly namespace: string;
+    readonly chart: ChartSource;
+    readonly images: MonitoringImages;
+    readonly registry: pulumi.Input<string>;
+}
+
+/** The chart names everything after a release that contains "kube-prometheus-stack". */
+const RELEASE = "kube-prometheus-stack";
+const PROMETHEUS_PORT = 9090;
+
+/**
+ * kube-prometheus-stack without its certificate hook Jobs (they vanish after 60 s and re-create on every
+ * run), every image and every operator default base image on the internal registry.
+ */
+export class Monitoring extends pulumi.ComponentResource {
+    /** In-cluster Prometheus URL; every AnalysisTemplate must query exactly this address. */
+    public readonly prometheusUrl: pulumi.Output<string>;
+    public readonly namespace: pulumi.Output<string>;
+    /** Secret with Grafana's `admin-user` and `admin-password`. */
+    public readonly grafanaAdminSecretName: pulumi.Output<string>;
+
+    constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("airgap:index:Monitoring", name, {}, opts);
+
+        const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace } }, { parent: this });
+        // Without a fixed password the chart generates a new one at every render.
+        const grafanaPassword = new random.RandomPassword(`${name}-grafana-password`, { length: 32, special: false }, { parent: this });
+        const grafanaAdmin = new k8s.core.v1.Secret(`${name}-grafana-admin`, {
+            metadata: { namespace: ns.metadata.name },
+            stringData: { "admin-user": "admin", "admin-password": grafanaPassword.result },
+        }, { parent: this });
+
+        const chart = new k8s.helm.v4.Chart(`${name}-chart`, {
+            ...chartLocation(args.chart, args.registry),
+            name: RELEASE,
+            namespace: ns.metadata.name,
+            values: pulumi.all([args.registry, grafanaAdmin.metadata.name]).apply(([registry, secret]) =>
+                monitoringValues(args.images, registry, secret)),
+        }, { parent: this });
+
+        this.namespace = ns.metadata.name;
+        this.prometheusUrl = pulumi.all([chart.resources, ns.metadata.name]).apply(([, namespace]) => prometheusUrlFor(namespace));
+        this.grafanaAdminSecretName = grafanaAdmin.metadata.name;
+        this.registerOutputs({
+            prometheusUrl: this.prometheusUrl,
+            namespace: this.namespace,
+            grafanaAdminSecretName: this.grafanaAdminSecretName,
+        });
+    }
+}
+
+/** The Prometheus Service URL of the release in `namespace`. */
+export function prometheusUrlFor(namespace: string): string {
+    return `http://${RELEASE}-prometheus.${namespace}.svc.cluster.local:${PROMETHEUS_PORT}`;
+}
+
+/** Values for kube-prometheus-stack (88.x). */
+export function monitoringValues(images: MonitoringImages, registry: string, grafanaAdminSecret: string) {
+    const image = (key: keyof MonitoringImages) => imageValues(resolveImage(images[key], registry));
+    return {
+        // Rewrites the registry part of every image, subcharts included; per-image values pin the rest.
+        global: { imageRegistry: registry },
+        crds: { enabled: true, upgradeJob: { enabled: false } },
+        prometheusOperator: {
+            image: image("operator"),
+            prometheusConfigReloader: { image: image("configReloader") },
+            // Both off, or the operator mounts a certificate Secret that only the hook Jobs create.
+            admissionWebhooks: { enabled: false, patch: { enabled: false } },
+            tls: { enabled: false },
+            // Prometheus/Alertmanager objects created outside the chart default to quay.io otherwise.
+            prometheusDefaultBaseImageRegistry: registry,
+            alertmanagerDefaultBaseImageRegistry: registry,
+        },
+        prometheus: { prometheusSpec: { image: image("prometheus") } },
+        alertmanager: { alertmanagerSpec: { image: image("alertmanager") } },
+        "kube-state-metrics": { image: image("kubeStateMetrics") },
+        // The configured tag is complete; the chart must not append -distroless again.
+        "prometheus-node-exporter": { image: { ...image("nodeExporter"), distroless: false } },
+        grafana: {
+            image: image("grafana"),
+            sidecar: { image: image("grafanaSidecar") },
+            admin: { existingSecret: grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" },
+            testFramework: { enabled: false },
+        },
+        windowsMonitoring: { enabled: false },
+    };
+}

@@ -1,0 +1,425 @@
+// Copyright 2026, airgap-platform authors.
+//
+// The platform's configuration: one schema, read once, validated before any resource exists.
+// Every default lives here; Pulumi.yaml declares the keys and README.md documents them.
+
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+/** The project's config namespace (`<namespace>:<key>` in stack files). */
+export const CONFIG_NAMESPACE = "airgap-platform";
+
+/** Keys read as Pulumi secrets rather than through the schema. */
+const SECRET_KEYS = ["sshPrivateKey", "kubeconfig"] as const;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const HOST_PORT = /^(?<host>[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):(?<port>\d{1,5})$/;
+const EXACT_SEMVER = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
+const IN_CLUSTER_URL = /^https?:\/\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\.[a-z0-9]([-a-z0-9]*[a-z0-9])?\.svc(\.cluster\.local)?(:\d{1,5})?(\/.*)?$/;
+
+const dnsLabel = (what: string) =>
+    z.string().regex(DNS_LABEL, `must be a DNS label (${what}): lowercase letters, digits and '-', 1 to 63 characters, starting and ending with a letter or digit`);
+
+const quantity = z.string().regex(QUANTITY, "must be a Kubernetes quantity such as 10Gi");
+
+const absolutePath = z.string().startsWith("/", "must be an absolute path on the node");
+
+/** A chart reference: a local folder or tarball, or an oci:// reference (checked against the registry later). */
+const chartRef = z.string().min(1).refine((ref) => !/^https?:\/\//.test(ref), {
+    message: "must be a local chart path or an oci:// reference on the internal registry; a chart repository URL would be fetched from outside the airgap",
+});
+
+const chartVersion = z.string().regex(EXACT_SEMVER, "must be one exact chart version such as 2.40.9, not a range (^, ~, >=, x or *)");
+
+/** An image path inside the internal registry, e.g. `argoproj/argocd:v3.4.4` (a full reference on that registry is accepted too). */
+const imageRef = z.string().min(1);
+
+const component = <T extends z.ZodRawShape>(shape: T) =>
+    // prefault (not default): an absent section still gets every field's default.
+    z.strictObject({ enabled: z.boolean().default(true), ...shape }).prefault({} as never);
+
+const nodeRuntime = z.enum(["k3s", "k3s-agent", "containerd", "docker"]);
+
+const clusterNode = z.strictObject({
+    /** Kubernetes node name. */
+    name: z.string().min(1),
+    /** Address that SSH reaches the node on. */
+    host: z.string().min(1),
+    /** Container runtimes on the node that must trust the plain-HTTP registry. */
+    runtimes: z.array(nodeRuntime).min(1, "must name at least one runtime (k3s, k3s-agent, containerd, docker)"),
+    sshPort: z.number().int().min(1).max(65535).optional(),
+    sshUser: z.string().min(1).optional(),
+});
+
+const application = z.strictObject({
+    name: dnsLabel("Application name"),
+    /** Folder of the Git repository that Argo CD syncs. */
+    path: z.string().min(1).refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), {
+        message: "must be a relative folder inside the repository",
+    }),
+    namespace: dnsLabel("destination namespace"),
+    targetRevision: z.string().min(1).default("main"),
+    /** Informational inside Argo CD; Pulumi orders Applications with dependsOn. */
+    syncWave: z.number().int().default(0),
+    prune: z.boolean().default(true),
+    selfHeal: z.boolean().default(true),
+    createNamespace: z.boolean().default(true),
+    /** Lets Argo CD skip the dry run of custom resources whose CRDs are not yet known. */
+    skipDryRunOnMissingResource: z.boolean().default(true),
+});
+
+const LUMEN_APP = {
+    name: "lumen-app",
+    path: "03-airgap-zone/manifests/app",
+    namespace: "lumen",
+    syncWave: 3,
+};
+
+export const platformSchema = z.strictObject({
+    /** Empty means the kubeconfig's current context. */
+    kubeContext: z.string().optional().transform((c) => c || undefined),
+    registry: component({
+        /** host:port of node-1's registry, as every node and chart refers to it. */
+        address: z.string().regex(HOST_PORT, "must be host:port, e.g. 192.168.2.2:5000").default("192.168.2.2:5000"),
+        /** `docker` runs the registry:2 container; `package` runs Debian's docker-registry binary (containerd-only nodes). */
+        mode: z.enum(["docker", "package"]).default("docker"),
+        /** The registry image, loaded from imageTarball (docker mode); never pulled. */
+        image: imageRef.default("registry:2.8.3"),
+        imageTarball: z.string().min(1).default("airgap-bundle/images/registry-2.8.3.tar"),
+        /** Host directory holding the registry's blobs; kept when the stack is destroyed. */
+        dataDir: absolutePath.default("/var/lib/registry"),
+        sshHost: z.string().min(1).optional(),
+        sshPort: z.number().int().min(1).max(65535).default(22),
+        sshUser: z.string().min(1).default("ubuntu"),
+        /** Prefix for every file written on the nodes (tests point it at a scratch folder). */
+        nodeConfigRoot: absolutePath.default("/"),
+        nodes: z.array(clusterNode).default([{ name: "node-1", host: "192.168.2.2", runtimes: ["k3s", "docker"] }]),
+    }),
+    gitea: component({
+        namespace: dnsLabel("namespace").default("gitea"),
+        chart: chartRef.default("oci://192.168.2.2:5000/charts/gitea"),
+        chartVersion: chartVersion.default("12.7.0"),
+        image: imageRef.default("gitea:1.27.0-rootless"),
+        nodePort: z.number().int().min(30000, "must be a NodePort between 30000 and 32767").max(32767, "must be a NodePort between 30000 and 32767").default(30300),
+        /** Host in the NodePort URL; defaults to the registry host (node-1). */
+        publicHost: z.string().min(1).optional(),
+        storageSize: quantity.default("10Gi"),
+        storageClass: z.string().min(1).optional(),
+        adminUsername: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, "must be a Gitea user name").refine((u) => u.toLowerCase() !== "admin", {
+            message: "'admin' is reserved by Gitea; choose another name",
+        }).default("gitea-admin"),
+        adminEmail: z.email("must be an e-mail address").default("gitea-admin@airgap.local"),
+    }),
+    actRunner: component({
+        image: imageRef.default("gitea/act_runner:0.2.11"),
+        /** The node whose Docker engine builds images (and hosts the registry). */
+        nodeName: z.string().min(1).default("node-1"),
+        runnerName: dnsLabel("runner name").default("node-1-runner"),
+        /** Label that workflows put in `runs-on`, mapped to the builder image. */
+        jobLabel: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, "must be a runner label").default("lumen-builder"),
+        jobImage: imageRef.default("lumen-api:builder"),
+        trivyCachePath: absolutePath.default("/var/cache/trivy"),
+        stateSize: quantity.default("1Gi"),
+    }),
+    monitoring: component({
+        namespace: dnsLabel("namespace").default("monitoring"),
+        chart: chartRef.default("oci://192.168.2.2:5000/charts/kube-prometheus-stack"),
+        chartVersion: chartVersion.default("88.5.3"),
+        /** Required when the component is off: the cluster's existing in-cluster Prometheus URL. */
+        prometheusUrl: z.string().regex(IN_CLUSTER_URL, "must be an in-cluster service URL such as http://<service>.<namespace>.svc.cluster.local:9090").optional(),
+        images: z.strictObject({
+            operator: imageRef.default("prometheus-operator/prometheus-operator:v0.93.1"),
+            configReloader: imageRef.default("prometheus-operator/prometheus-config-reloader:v0.93.1"),
+            prometheus: imageRef.default("prometheus/prometheus:v3.14.0-distroless"),
+            alertmanager: imageRef.default("prometheus/alertmanager:v0.34.0"),
+            kubeStateMetrics: imageRef.default("kube-state-metrics/kube-state-metrics:v2.20.0"),
+            nodeExporter: imageRef.default("prometheus/node-exporter:v1.12.1-distroless"),
+            grafana: imageRef.default("grafana/grafana:13.2.0"),
+            grafanaSidecar: imageRef.default("kiwigrid/k8s-sidecar:2.10.1"),
+        }).prefault({}),
+    }),
+    argoRollouts: component({
+        namespace: dnsLabel("namespace").default("argo-rollouts"),
+        chart: chartRef.default("oci://192.168.2.2:5000/charts/argo-rollouts"),
+        chartVersion: chartVersion.default("2.40.9"),
+        image: imageRef.default("argoproj/argo-rollouts:v1.9.0"),
+        dashboard: z.boolean().default(false),
+        dashboardImage: imageRef.default("argoproj/kubectl-argo-rollouts:v1.9.0"),
+    }),
+    argocd: component({
+        namespace: dnsLabel("namespace").default("argocd"),
+        chart: chartRef.default("oci://192.168.2.2:5000/charts/argo-cd"),
+        chartVersion: chartVersion.default("10.1.1"),
+        image: imageRef.default("argoproj/argocd:v3.4.4"),
+        redisImage: imageRef.default("docker/library/redis:8.2.3-alpine"),
+        project: dnsLabel("AppProject name").refine((p) => p !== "default", {
+            message: "must not be 'default': the default project allows every source and destination",
+        }).default("platform"),
+        /** owner/name of the Gitea repository that holds the GitOps manifests. */
+        gitRepo: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*\/[A-Za-z0-9][-A-Za-z0-9_.]*$/, "must be owner/name of a Gitea repository").default("lumen/lumen"),
+        /** Required when gitea is off: the Git URL Argo CD syncs from. */
+        repoUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) Git URL" }).optional(),
+        applications: z.array(application).prefault([LUMEN_APP]),
+    }),
+});
+
+export type PlatformSettings = z.output<typeof platformSchema>;
+export type ApplicationSettings = z.output<typeof application>;
+export type ClusterNodeSettings = z.output<typeof clusterNode>;
+
+/** Everything the program needs: validated settings plus the secrets read beside them. */
+export interface PlatformConfig extends PlatformSettings {
+    /** SSH key for the registry node and the nodes whose runtimes are configured. */
+    sshPrivateKey?: pulumi.Output<string>;
+    /** Kubeconfig contents or path; the provider falls back to $KUBECONFIG when unset. */
+    kubeconfig?: pulumi.Output<string>;
+}
+
+/** Raised with every problem of the configuration at once; the engine prints it without a stack trace. */
+export class ConfigError extends pulumi.RunError {
+    constructor(public readonly problems: string[]) {
+        super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was created:\n` +
+            problems.map((p) => `  - ${p}`).join("\n"));
+        this.name = "ConfigError";
+    }
+}
+
+/** A parsed image reference. */
+export interface ImageRef {
+    /** The registry host:port. */
+    registry: string;
+    /** The repository path inside the registry. */
+    repository: string;
+    tag?: string;
+    digest?: string;
+}
+
+/** `registry/repository:tag` (or `@digest`). */
+export function imageString(ref: ImageRef): string {
+    return `${ref.registry}/${ref.repository}${ref.digest ? `@${ref.digest}` : `:${ref.tag}`}`;
+}
+
+/**
+ * Resolves a configured image against the internal registry. Paths (`argoproj/argocd:v3.4.4`) get the
+ * registry prefixed; a full reference must already name that registry.
+ */
+export function resolveImage(value: string, registry: string): ImageRef {
+    const slash = value.indexOf("/");
+    const first = slash === -1 ? "" : value.slice(0, slash);
+    const hasRegistry = first.includes(".") || first.includes(":") || first === "localhost";
+    const rest = hasRegistry ? value.slice(slash + 1) : value;
+    const at = rest.indexOf("@");
+    const namePart = at === -1 ? rest : rest.slice(0, at);
+    const digest = at === -1 ? undefined : rest.slice(at + 1);
+    const colon = namePart.lastIndexOf(":");
+    const repository = colon === -1 ? namePart : namePart.slice(0, colon);
+    const tag = colon === -1 ? undefined : namePart.slice(colon + 1);
+    return { registry: hasRegistry ? first : registry, repository, tag, digest };
+}
+
+/** Problems with one configured image, as messages without the key. */
+export function imageProblems(value: string, registry: string): string[] {
+    const ref = resolveImage(value, registry);
+    const problems: string[] = [];
+    if (ref.registry !== registry) {
+        problems.push(`must come from the internal registry ${registry}, not ${ref.registry} (write the path inside the registry, e.g. argoproj/argocd:v3.4.4)`);
+    }
+    if (!/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/.test(ref.repository)) {
+        problems.push(`'${ref.repository}' is not a valid repository path (lowercase letters, digits, '.', '_', '-' and '/')`);
+    }
+    if (ref.digest !== undefined) {
+        if (!/^sha256:[a-f0-9]{64}$/.test(ref.digest)) {
+            problems.push(`digest '${ref.digest}' must be sha256: followed by 64 hex digits`);
+        }
+    } else if (ref.tag === undefined || ref.tag === "") {
+        problems.push(`'${value}' has no tag: pin a version tag (e.g. :v1.9.0) or a digest`);
+    } else if (ref.tag === "latest") {
+        problems.push(`'${value}' uses the floating tag 'latest': pin a version tag or a digest`);
+    } else if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(ref.tag)) {
+        problems.push(`tag '${ref.tag}' is not a valid image tag`);
+    }
+    return problems;
+}
+
+/** Host part of a host:port string. */
+export function hostOf(address: string): string {
+    return address.slice(0, address.lastIndexOf(":"));
+}
+
+/** Port part of a host:port string. */
+export function portOf(address: string): number {
+    return Number(address.slice(address.lastIndexOf(":") + 1));
+}
+
+/** Is this chart reference pulled from a registry (as opposed to a local path)? */
+export function isOciChart(chart: string): boolean {
+    return chart.startsWith("oci://");
+}
+
+/** Rules that involve more than one setting; run once every single setting is well-formed. */
+function crossSettingIssues(cfg: PlatformSettings): z.core.$ZodIssue[] {
+    const issues: z.core.$ZodIssue[] = [];
+    const problem = (pathParts: (string | number)[], message: string) =>
+        issues.push({ code: "custom", path: pathParts, message, input: undefined });
+    const registry = cfg.registry.address;
+    const port = portOf(registry);
+    if (port < 1 || port > 65535) {
+        problem(["registry", "address"], `port ${port} is outside 1-65535`);
+    }
+
+    const images: [string[], string][] = [
+        [["gitea", "image"], cfg.gitea.image],
+        [["actRunner", "image"], cfg.actRunner.image],
+        [["actRunner", "jobImage"], cfg.actRunner.jobImage],
+        [["argoRollouts", "image"], cfg.argoRollouts.image],
+        [["argoRollouts", "dashboardImage"], cfg.argoRollouts.dashboardImage],
+        [["argocd", "image"], cfg.argocd.image],
+        [["argocd", "redisImage"], cfg.argocd.redisImage],
+        ...Object.entries(cfg.monitoring.images).map(([k, v]) => [["monitoring", "images", k], v] as [string[], string]),
+    ];
+    for (const [where, value] of images) {
+        for (const message of imageProblems(value, registry)) {
+            problem(where, message);
+        }
+    }
+    // The registry image cannot come from the registry it starts; it only needs a pinned tag.
+    for (const message of imageProblems(`${registry}/${cfg.registry.image}`, registry)) {
+        problem(["registry", "image"], message.replace(`${registry}/`, ""));
+    }
+
+    const charts: [string, { chart: string; chartVersion: string; enabled: boolean }][] = [
+        ["gitea", cfg.gitea], ["monitoring", cfg.monitoring], ["argoRollouts", cfg.argoRollouts], ["argocd", cfg.argocd],
+    ];
+    for (const [name, c] of charts) {
+        if (isOciChart(c.chart)) {
+            const host = c.chart.slice("oci://".length).split("/")[0];
+            if (host !== registry) {
+                problem([name, "chart"], `OCI chart must be on the internal registry ${registry}, not ${host}`);
+            }
+        } else if (c.enabled) {
+            const found = localChartVersion(c.chart);
+            if (found !== undefined && found !== c.chartVersion.replace(/^v/, "")) {
+                problem([name, "chartVersion"], `is ${c.chartVersion} but the chart at ${c.chart} is version ${found}`);
+            }
+        }
+    }
+
+    const nodeNames = new Set<string>();
+    cfg.registry.nodes.forEach((node, i) => {
+        if (nodeNames.has(node.name)) {
+            problem(["registry", "nodes", i, "name"], `duplicate node name '${node.name}'`);
+        }
+        nodeNames.add(node.name);
+    });
+
+    const appNames = new Set<string>();
+    cfg.argocd.applications.forEach((app, i) => {
+        if (appNames.has(app.name)) {
+            problem(["argocd", "applications", i, "name"], `duplicate Application name '${app.name}': names must be unique in the Argo CD namespace`);
+        }
+        appNames.add(app.name);
+    });
+
+    if (cfg.monitoring.enabled && cfg.monitoring.prometheusUrl !== undefined) {
+        problem(["monitoring", "prometheusUrl"], "is only for a cluster whose monitoring is not managed here (monitoring.enabled: false); the component derives its own URL");
+    }
+    if (!cfg.monitoring.enabled && cfg.monitoring.prometheusUrl === undefined && (cfg.argoRollouts.enabled || cfg.argocd.enabled)) {
+        problem(["monitoring", "prometheusUrl"], "is required when monitoring is disabled: give the existing in-cluster Prometheus URL that analysis queries");
+    }
+    if (cfg.actRunner.enabled && !cfg.gitea.enabled) {
+        problem(["actRunner", "enabled"], "the runner registers with the Gitea that this stack installs: enable gitea or disable actRunner");
+    }
+    if (cfg.argocd.enabled && !cfg.gitea.enabled && cfg.argocd.repoUrl === undefined) {
+        problem(["argocd", "repoUrl"], "is required when gitea is disabled: the Git URL that Argo CD syncs from");
+    }
+    return issues;
+}
+
+/** The version in a local chart folder's Chart.yaml, or undefined for tarballs and missing folders. */
+function localChartVersion(chart: string): string | undefined {
+    const chartYaml = path.join(chart, "Chart.yaml");
+    if (!fs.existsSync(chartYaml)) {
+        return undefined;
+    }
+    const parsed = parseYaml(fs.readFileSync(chartYaml, "utf8")) as { version?: unknown };
+    return parsed?.version === undefined ? undefined : String(parsed.version);
+}
+
+/** Turns raw `namespace:key` strings into the object the schema parses; JSON for structured values. */
+export function rawSettings(all: Record<string, string>): { settings: Record<string, unknown>; problems: string[] } {
+    const settings: Record<string, unknown> = {};
+    const problems: string[] = [];
+    const prefix = `${CONFIG_NAMESPACE}:`;
+    for (const [fullKey, value] of Object.entries(all)) {
+        if (!fullKey.startsWith(prefix)) {
+            continue;
+        }
+        const key = fullKey.slice(prefix.length);
+        if ((SECRET_KEYS as readonly string[]).includes(key)) {
+            continue;
+        }
+        const trimmed = value.trim();
+        if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+            try {
+                settings[key] = JSON.parse(trimmed);
+            } catch {
+                problems.push(`${fullKey}: is not valid structured config (JSON or YAML object expected)`);
+            }
+        } else {
+            settings[key] = value;
+        }
+    }
+    return { settings, problems };
+}
+
+/** One readable line per schema problem, each naming the full config key. */
+export function describeIssues(issues: z.core.$ZodIssue[]): string[] {
+    const known = Object.keys(platformSchema.shape);
+    return issues.flatMap((issue) => {
+        const key = [`${CONFIG_NAMESPACE}:${String(issue.path[0] ?? "")}`, ...issue.path.slice(1).map(String)].join(".")
+            .replace(/\.(\d+)(?=\.|$)/g, "[$1]");
+        if (issue.code === "unrecognized_keys") {
+            return issue.keys.map((unknown) => issue.path.length === 0
+                ? `${CONFIG_NAMESPACE}:${unknown}: unknown component or setting; known: ${[...known, ...SECRET_KEYS].join(", ")}`
+                : `${key}.${unknown}: unknown setting`);
+        }
+        return [`${key}: ${issue.message}`];
+    });
+}
+
+/**
+ * Validates raw settings. Returns the settings or every problem, so callers (and tests) can check config
+ * without a Pulumi runtime. `hasSshKey` says whether the secret sshPrivateKey is set.
+ */
+export function validateSettings(raw: Record<string, unknown>, hasSshKey: boolean): { settings?: PlatformSettings; problems: string[] } {
+    const parsed = platformSchema.safeParse(raw);
+    const problems = describeIssues(parsed.success ? crossSettingIssues(parsed.data) : parsed.error.issues);
+    const registryEnabled = parsed.success ? parsed.data.registry.enabled
+        : (raw.registry as { enabled?: unknown } | undefined)?.enabled !== false;
+    if (registryEnabled && !hasSshKey) {
+        problems.push(`${CONFIG_NAMESPACE}:sshPrivateKey: is required while registry.enabled is true: set it with 'pulumi config set --secret sshPrivateKey < key' (the registry is installed over SSH)`);
+    }
+    return problems.length === 0 ? { settings: parsed.data, problems } : { problems };
+}
+
+/** Reads and validates the stack's configuration; throws ConfigError listing every problem. */
+export function loadPlatformConfig(): PlatformConfig {
+    const all = pulumi.runtime.allConfig();
+    const { settings: raw, problems: rawProblems } = rawSettings(all);
+    const config = new pulumi.Config(CONFIG_NAMESPACE);
+    // Pulumi.yaml declares both secrets with an empty default: empty means unset.
+    const hasSshKey = Boolean(all[`${CONFIG_NAMESPACE}:sshPrivateKey`]);
+    const { settings, problems } = validateSettings(raw, hasSshKey);
+    if (rawProblems.length > 0 || settings === undefined) {
+        throw new ConfigError([...rawProblems, ...problems]);
+    }
+    return {
+        ...settings,
+        sshPrivateKey: hasSshKey ? config.requireSecret("sshPrivateKey") : undefined,
+        kubeconfig: all[`${CONFIG_NAMESPACE}:kubeconfig`] ? config.requireSecret("kubeconfig") : undefined,
+    };
+}
