@@ -1,0 +1,212 @@
+// Copyright 2026, airgap-platform authors.
+//
+// Runs the platform program (index.ts) under Pulumi's runtime mocks and records what it registers: type,
+// name, URN, parent, dependencies, provider and inputs (with secret markers kept), so tests can assert on
+// the dependency graph and on secrecy the way the engine would see them.
+
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+
+const settings = require("@pulumi/pulumi/runtime/settings");
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+/** The serialized marker of a secret value in resource inputs. */
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/** One registration as the engine receives it. */
+export interface Registered {
+    urn: string;
+    type: string;
+    name: string;
+    parent: string;
+    custom: boolean;
+    remote: boolean;
+    /** Provider reference of a custom resource (`urn::id`). */
+    provider: string;
+    /** Provider references of a component, by package. */
+    providers: Record<string, string>;
+    /** URNs this resource depends on (dependsOn and the resources behind its input values). */
+    dependencies: string[];
+    /** Inputs with secrets unwrapped. */
+    inputs: any;
+    /** Inputs as serialized for the engine: secrets still wrapped. */
+    wire: any;
+}
+
+export interface PlatformRun {
+    resources: Registered[];
+    /** The program's exports, resolved (undefined for unset ones). */
+    outputs: Record<string, unknown>;
+    /** Exported outputs that are secret. */
+    secretOutputs: string[];
+    /** Every generated secret value the mocks handed out. */
+    generatedSecrets: string[];
+    error?: Error;
+}
+
+/** The config of a stack file, as `project:key` strings (objects as JSON, as the CLI passes them). */
+export function stackConfig(stackFile: string): Record<string, string> {
+    const doc = parseYaml(fs.readFileSync(path.join(ROOT, stackFile), "utf8")) as { config?: Record<string, unknown> };
+    return toConfigMap(doc.config ?? {});
+}
+
+/** Turns `project:key` → value into the string map the runtime expects. */
+export function toConfigMap(values: Record<string, unknown>): Record<string, string> {
+    return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+/** A throwaway SSH key stand-in: tests never connect anywhere. */
+export const TEST_SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\ntest-key-material-not-a-real-key\n-----END OPENSSH PRIVATE KEY-----\n";
+
+/**
+ * Runs index.ts with the given config under mocks. `config` maps `airgap-platform:key` to values; secret
+ * keys are listed in `secretKeys`.
+ */
+export async function runPlatform(config: Record<string, string>, secretKeys: string[] = []): Promise<PlatformRun> {
+    const resources: Registered[] = [];
+    const generatedSecrets: string[] = [];
+    const secretOutputsByName = new Map<string, string[]>();
+    let counter = 0;
+
+    pulumi.runtime.setAllConfig(config, secretKeys);
+    await pulumi.runtime.setMocks({
+        newResource(args: pulumi.runtime.MockResourceArgs) {
+            const state: Record<string, any> = { ...args.inputs };
+            if (args.type === "random:index/randomPassword:RandomPassword") {
+                counter += 1;
+                state.result = `GeneratedSecret${String(counter).padStart(4, "0")}x${args.name.replace(/[^A-Za-z0-9]/g, "")}`;
+                state.bcryptHash = `$2a$10$GeneratedHash${String(counter).padStart(4, "0")}${"h".repeat(30)}`;
+                generatedSecrets.push(state.result, state.bcryptHash);
+            }
+            if (args.type.startsWith("kubernetes:") && args.custom) {
+                // The provider auto-names objects without metadata.name.
+                state.metadata = { ...(args.inputs.metadata ?? {}), name: args.inputs.metadata?.name ?? `${args.name}-a1b2c3d4` };
+            }
+            if (args.type === "command:remote:Command") {
+                state.stdout = "ok";
+            }
+            // The engine, not the SDK, marks additionalSecretOutputs secret: do the same here.
+            for (const key of secretOutputsByName.get(`${args.type}::${args.name}`) ?? []) {
+                if (state[key] !== undefined) {
+                    state[key] = pulumi.secret(state[key]);
+                }
+            }
+            return { id: args.custom ? `${args.name}-id` : undefined as any, state };
+        },
+        call(args: pulumi.runtime.MockCallArgs) {
+            return args.inputs;
+        },
+    }, "airgap-platform", "dev", false);
+
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, res: any) => void) => {
+        secretOutputsByName.set(`${req.getType()}::${req.getName()}`, req.getAdditionalsecretoutputsList());
+        const propertyDeps: string[] = [];
+        req.getPropertydependenciesMap().forEach((v: any) => propertyDeps.push(...v.getUrnsList()));
+        const entry: Omit<Registered, "urn" | "inputs"> = {
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent(),
+            custom: req.getCustom(),
+            remote: req.getRemote(),
+            provider: req.getProvider(),
+            providers: Object.fromEntries(req.getProvidersMap().toArray()),
+            dependencies: [...new Set([...req.getDependenciesList(), ...propertyDeps])],
+            wire: req.getObject()?.toJavaScript() ?? {},
+        };
+        return register(req, (err: any, res: any) => {
+            if (!err) {
+                resources.push({ ...entry, urn: res.getUrn(), inputs: unwrapSecrets(entry.wire) });
+            }
+            callback(err, res);
+        });
+    };
+
+    // A fresh program each run: index.ts reads the config when it loads (the other modules only when called).
+    delete require.cache[require.resolve(path.join(ROOT, "index.ts"))];
+    let error: Error | undefined;
+    const outputs: Record<string, unknown> = {};
+    const secretOutputs: string[] = [];
+    try {
+        const program = require(path.join(ROOT, "index.ts"));
+        for (const [name, value] of Object.entries(program)) {
+            if (pulumi.Output.isInstance(value)) {
+                outputs[name] = await promiseOf(value as pulumi.Output<unknown>);
+                if (await (value as any).isSecret) {
+                    secretOutputs.push(name);
+                }
+            } else {
+                outputs[name] = value;
+            }
+        }
+        await settings.waitForRPCs();
+    } catch (e) {
+        error = e as Error;
+    }
+    return { resources, outputs, secretOutputs, generatedSecrets, error };
+}
+
+/** Resolves an Output under mocks. */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((v) => { resolve(v); return v; }));
+}
+
+/** Removes the engine's secret wrappers, keeping the values. */
+export function unwrapSecrets(value: any): any {
+    if (Array.isArray(value)) {
+        return value.map(unwrapSecrets);
+    }
+    if (value && typeof value === "object") {
+        if (value[SIG_KEY] === SECRET_SIG) {
+            return unwrapSecrets(value.value);
+        }
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
+/** Paths of strings outside any secret wrapper that contain one of `needles`. */
+export function plainTextLeaks(value: any, needles: string[], where = "$"): string[] {
+    if (Array.isArray(value)) {
+        return value.flatMap((v, i) => plainTextLeaks(v, needles, `${where}[${i}]`));
+    }
+    if (value && typeof value === "object") {
+        if (value[SIG_KEY] === SECRET_SIG) {
+            return [];
+        }
+        return Object.entries(value).flatMap(([k, v]) => plainTextLeaks(v, needles, `${where}.${k}`));
+    }
+    if (typeof value === "string" && needles.some((n) => value.includes(n))) {
+        return [where];
+    }
+    return [];
+}
+
+/** URNs that `urn` waits for, directly or through other dependencies. */
+export function dependencyClosure(run: PlatformRun, urn: string): Set<string> {
+    const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+    const seen = new Set<string>();
+    const stack = [...(byUrn.get(urn)?.dependencies ?? [])];
+    while (stack.length > 0) {
+        const next = stack.pop()!;
+        if (seen.has(next)) {
+            continue;
+        }
+        seen.add(next);
+        stack.push(...(byUrn.get(next)?.dependencies ?? []));
+    }
+    return seen;
+}
+
+/** The one registered resource of `type` whose name is `name`. */
+export function findResource(run: PlatformRun, type: string, name: string): Registered {
+    const found = run.resources.filter((r) => r.type === type && r.name === name);
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type} named ${name}, found ${found.length}: ${run.resources.map((r) => `${r.type}/${r.name}`).join(", ")}`);
+    }
+    return found[0];
+}
