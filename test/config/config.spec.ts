@@ -8,7 +8,7 @@ import { ConfigError, imageProblems, resolveImage, validateSettings } from "../.
 import { runPlatform, stackConfig, TEST_SSH_KEY, toConfigMap } from "../helpers/platform-harness";
 
 const P = "airgap-platform";
-const DEV = { ...stackConfig("Pulumi.dev.yaml"), [`${P}:sshPrivateKey`]: TEST_SSH_KEY };
+const DEV: Record<string, string> = { ...stackConfig("Pulumi.dev.yaml"), [`${P}:sshPrivateKey`]: TEST_SSH_KEY };
 const devSection = (key: string) => JSON.parse(DEV[`${P}:${key}`] ?? "{}");
 
 /** A bad setting: what to change, which key the error must name, and words the message must contain. */
