@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Bootstraps the platform on a stack: builds the pinned Pulumi toolchain if missing, then runs
+# `pulumi up` with the policy pack. Usage: npm run bootstrap -- STACK [extra pulumi up flags]
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+stack="${1:?usage: npm run bootstrap -- STACK [pulumi up flags]}"
+shift
+
+[ -x "$repo/node_modules/.bin/node" ] || { echo "[bootstrap] run 'npm ci' first (it installs Node 22)" >&2; exit 1; }
+bash "$repo/scripts/setup-toolchain.sh"
+# shellcheck source=scripts/pulumi-env.sh
+. "$repo/scripts/pulumi-env.sh"
+
+cd "$repo"
+pulumi stack select --create "$stack"
+pulumi up --stack "$stack" --policy-pack "$repo/policy" "$@"
