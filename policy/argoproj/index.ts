@@ -1,0 +1,3 @@
+// Copyright 2026, airgap-platform authors.
+
+export * from "./v1alpha1";
