@@ -237,3 +237,22 @@ describe("platform program with components switched off", () => {
         assert.ok(run.resources.some((r) => r.type === "airgap:index:NodeRegistry"));
     });
 });
+
+describe("platform program (local stack)", () => {
+    it("points every address at this machine and every chart at a local test chart", async () => {
+        const run = await runPlatform({ ...stackConfig("Pulumi.local.yaml"), ...SSH }, ["airgap-platform:sshPrivateKey"]);
+        assert.ifError(run.error);
+        assert.strictEqual(run.outputs.registryAddress, "127.0.0.1:15000");
+        for (const chart of run.resources.filter((r) => r.type === CHART)) {
+            assert.match(chart.inputs.chart, /\/test\/charts\/[a-z-]+$/);
+            assert.strictEqual(chart.inputs.plainHttp, false);
+            for (const image of imagesInChartValues(chart.inputs.values)) {
+                assert.ok(image.startsWith("127.0.0.1:15000/"), image);
+            }
+        }
+        const trust = findResource(run, "command:remote:Command", "registry-trust-node-1").inputs;
+        assert.strictEqual(trust.connection.host, "127.0.0.1");
+        assert.strictEqual(trust.connection.port, 12222);
+        assert.match(trust.create, /\/tmp\/airgap-e2e\/node-1\/etc\/rancher\/k3s\/registries\.yaml/);
+    });
+});
