@@ -286,6 +286,12 @@ function crossSettingIssues(cfg: PlatformSettings): z.core.$ZodIssue[] {
             problem(where, message);
         }
     }
+    // The argo-cd chart writes `repository:tag`, so a digest cannot be expressed there.
+    for (const key of ["image", "redisImage"] as const) {
+        if (resolveImage(cfg.argocd[key], registry).digest !== undefined) {
+            problem(["argocd", key], "must use a tag: the argo-cd chart renders repository:tag and cannot take a digest");
+        }
+    }
     // The registry image cannot come from the registry it starts; it only needs a pinned tag.
     for (const message of imageProblems(`${registry}/${cfg.registry.image}`, registry)) {
         problem(["registry", "image"], message.replace(`${registry}/`, ""));

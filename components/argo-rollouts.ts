@@ -34,7 +34,7 @@ export class ArgoRollouts extends pulumi.ComponentResource {
 
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace } }, { parent: this });
         const chart = new k8s.helm.v4.Chart(`${name}-chart`, {
-            ...chartLocation(args.chart, args.registry),
+            ...chartLocation(args.chart, [args.registry, args.prometheusUrl]),
             name: RELEASE,
             namespace: ns.metadata.name,
             values: pulumi.output(args.registry).apply((registry) => rolloutsValues(args, registry)),

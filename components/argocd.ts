@@ -64,7 +64,7 @@ export class ArgoCD extends pulumi.ComponentResource {
         }, { parent: this });
 
         const chart = new k8s.helm.v4.Chart(`${name}-chart`, {
-            ...chartLocation(args.chart, args.registry),
+            ...chartLocation(args.chart, [args.registry]),
             name: RELEASE,
             namespace: ns.metadata.name,
             values: pulumi.all([args.registry, adminPassword.bcryptHash]).apply(([registry, hash]) =>
@@ -115,9 +115,9 @@ export function argocdValues(image: string, redisImage: string, registry: string
     const repo = (i: typeof argocd) => `${i.registry}/${i.repository}`;
     return {
         // global.image reaches only the argocd image; redis (and dex, off here) need their own keys.
-        global: { image: { repository: repo(argocd), tag: argocd.tag ?? argocd.digest } },
+        global: { image: { repository: repo(argocd), tag: argocd.tag } },
         dex: { enabled: false },
-        redis: { image: { repository: repo(redis), tag: redis.tag ?? redis.digest } },
+        redis: { image: { repository: repo(redis), tag: redis.tag } },
         redisSecretInit: { enabled: false },
         configs: {
             secret: { argocdServerAdminPassword: adminPasswordBcrypt, argocdServerAdminPasswordMtime: ADMIN_PASSWORD_MTIME },

@@ -67,7 +67,7 @@ export class Gitea extends pulumi.ComponentResource {
         const image = pulumi.output(args.registry).apply((registry) => resolveImage(args.image, registry));
         const rootUrl = `http://${args.publicHost}:${args.nodePort}`;
         const chart = new k8s.helm.v4.Chart(`${name}-chart`, {
-            ...chartLocation(args.chart, args.registry),
+            ...chartLocation(args.chart, [args.registry]),
             name: RELEASE,
             namespace: ns.metadata.name,
             values: giteaValues({

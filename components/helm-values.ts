@@ -16,13 +16,14 @@ export interface ChartSource {
 }
 
 /**
- * The chart, version and transport of a helm.v4.Chart. `registryReady` resolves once the registry answers,
- * so charts that are pulled from it, or whose images come from it, wait for it.
+ * The chart, version and transport of a helm.v4.Chart. The chart is named only once every `after` value
+ * resolves (the registry address once it answers, a Prometheus URL once it serves...), so the chart and
+ * everything it renders wait for those.
  */
-export function chartLocation(source: ChartSource, registryReady: pulumi.Input<string>) {
+export function chartLocation(source: ChartSource, after: pulumi.Input<unknown>[]) {
     const oci = isOciChart(source.chart);
     return {
-        chart: pulumi.output(registryReady).apply(() => oci ? source.chart : path.resolve(source.chart)),
+        chart: pulumi.all(after).apply(() => oci ? source.chart : path.resolve(source.chart)),
         version: source.chartVersion,
         // The internal registry speaks plain HTTP only.
         plainHttp: oci,

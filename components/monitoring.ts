@@ -3,7 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { PlatformSettings, resolveImage } from "../config";
+import { ImageRef, PlatformSettings, resolveImage } from "../config";
 import { ChartSource, chartLocation, imageValues } from "./helm-values";
 
 /** Image paths inside the internal registry, one per workload of kube-prometheus-stack. */
@@ -44,7 +44,7 @@ export class Monitoring extends pulumi.ComponentResource {
         }, { parent: this });
 
         const chart = new k8s.helm.v4.Chart(`${name}-chart`, {
-            ...chartLocation(args.chart, args.registry),
+            ...chartLocation(args.chart, [args.registry]),
             name: RELEASE,
             namespace: ns.metadata.name,
             values: pulumi.all([args.registry, grafanaAdmin.metadata.name]).apply(([registry, secret]) =>
@@ -65,6 +65,12 @@ export class Monitoring extends pulumi.ComponentResource {
 /** The Prometheus Service URL of the release in `namespace`. */
 export function prometheusUrlFor(namespace: string): string {
     return `http://${RELEASE}-prometheus.${namespace}.svc.cluster.local:${PROMETHEUS_PORT}`;
+}
+
+/** The node-exporter subchart takes `digest` (it rejects `sha`), and must not append -distroless again. */
+function nodeExporterImage(ref: ImageRef) {
+    const { sha, ...rest } = imageValues(ref);
+    return { ...rest, ...(sha ? { digest: `sha256:${sha}` } : {}), distroless: false };
 }
 
 /** Values for kube-prometheus-stack (88.x). */
@@ -88,7 +94,7 @@ export function monitoringValues(images: MonitoringImages, registry: string, gra
         alertmanager: { alertmanagerSpec: { image: image("alertmanager") } },
         "kube-state-metrics": { image: image("kubeStateMetrics") },
         // The configured tag is complete; the chart must not append -distroless again.
-        "prometheus-node-exporter": { image: { ...image("nodeExporter"), distroless: false } },
+        "prometheus-node-exporter": { image: nodeExporterImage(resolveImage(images.nodeExporter, registry)) },
         grafana: {
             image: image("grafana"),
             sidecar: { image: image("grafanaSidecar") },

@@ -29,6 +29,7 @@ const BAD: BadCase[] = [
     { title: "a job image from Docker Hub", change: section("actRunner", { jobImage: "docker.io/library/golang:1.26" }), key: `${P}:actRunner.jobImage`, says: /internal registry 192\.168\.2\.2:5000/ },
     { title: "a monitoring image from quay.io", change: section("monitoring", { images: { prometheus: "quay.io/prometheus/prometheus:v3.14.0" } }), key: `${P}:monitoring.images.prometheus`, says: /internal registry/ },
     { title: "a malformed digest", change: section("argocd", { image: "argoproj/argocd@sha256:abc" }), key: `${P}:argocd.image`, says: /64 hex/ },
+    { title: "a digest where the argo-cd chart needs a tag", change: section("argocd", { redisImage: `docker/library/redis@sha256:${"b".repeat(64)}` }), key: `${P}:argocd.redisImage`, says: /must use a tag/ },
     { title: "a registry image without a tag", change: section("registry", { image: "registry" }), key: `${P}:registry.image`, says: /no tag/ },
     { title: "a registry that is not host:port", change: section("registry", { address: "192.168.2.2" }), key: `${P}:registry.address`, says: /host:port/ },
     { title: "a registry URL with a scheme", change: section("registry", { address: "http://192.168.2.2:5000" }), key: `${P}:registry.address`, says: /host:port/ },
