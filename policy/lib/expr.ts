@@ -254,7 +254,7 @@ class Parser {
         return node;
     }
 
-    /** `let x = a; body`, or a pipeline. */
+    /** `let x = a; body`, or an expression. */
     private parseSequence(): Node {
         const t = this.peek();
         if (t.k === "id" && t.v === "let") {
@@ -264,30 +264,12 @@ class Parser {
                 throw this.unexpected(name, "expected a variable name after let");
             }
             this.expect("=");
-            const value = this.parsePipeline();
+            const value = this.parseConditional();
             this.expect(";");
             const body = this.parseSequence();
             return { t: "let", name: name.v, value, body };
         }
-        return this.parsePipeline();
-    }
-
-    /** `x | f(y)` means `f(x, y)`. */
-    private parsePipeline(): Node {
-        let node = this.parseConditional();
-        while (this.isOp("|") && !this.isOp("|", 1)) {
-            this.next();
-            const fn = this.next();
-            if (fn.k !== "id") {
-                throw this.unexpected(fn, "expected a function name after |");
-            }
-            const args: Node[] = [node];
-            if (this.isOp("(")) {
-                args.push(...this.parseArguments());
-            }
-            node = { t: "call", f: { t: "id", name: fn.v, pos: fn.pos }, args };
-        }
-        return node;
+        return this.parseConditional();
     }
 
     private parseConditional(): Node {
@@ -329,6 +311,20 @@ class Parser {
     private parseBinary(minPrecedence: number): Node {
         let left = this.parseUnary();
         for (;;) {
+            // `x | f(y)` means `f(x, y)`; the pipe binds loosest and the expression goes on after it.
+            if (minPrecedence === 0 && this.isOp("|")) {
+                this.next();
+                const fn = this.next();
+                if (fn.k !== "id") {
+                    throw this.unexpected(fn, "expected a function name after |");
+                }
+                const args: Node[] = [left];
+                if (this.isOp("(")) {
+                    args.push(...this.parseArguments());
+                }
+                left = { t: "call", f: { t: "id", name: fn.v, pos: fn.pos }, args };
+                continue;
+            }
             const op = this.binaryOp();
             if (op === undefined || op.p < minPrecedence) {
                 return left;
