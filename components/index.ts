@@ -6,3 +6,4 @@ export * from "./argocd";
 export * from "./gitea";
 export * from "./monitoring";
 export * from "./node-registry";
+export * from "./progressive-app";
