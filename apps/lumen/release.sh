@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Releases a version of the lumen app: one command, run from anywhere.
+#
+#   npm run release -- v1.5.4                  set imageTag, render, publish
+#   npm run release -- --render                re-render the current config (no tag change)
+#   options: --stack NAME (default airgap)  --output DIR (default: the stack's outputDir)
+#
+# 1. Checks the tag (an exact version or a commit SHA, never latest), then writes it to the stack file with
+#    `pulumi config set imageTag`.
+# 2. Renders with `pulumi up --policy-pack ../../policy` into renderDir, against a throwaway local state: every
+#    render creates every object, so the output depends only on the program and the stack file, and a
+#    render never needs (or leaves) state anywhere. The provider writes files; nothing reaches a cluster.
+# 3. Publishes renderDir/1-manifest/*.yaml flat into the folder Argo CD watches (publish.ts).
+# On any failure the stack file and the published folder are left as they were.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+log() { echo "[release] $*" >&2; }
+die() { echo "[release] error: $*" >&2; exit 1; }
+
+usage="usage: npm run release -- <vX.Y.Z|commit-sha|--render> [--stack NAME] [--output DIR]"
+version=""
+render_only=false
+stack="airgap"
+output=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --render) render_only=true ;;
+    --stack) stack="${2:?--stack needs a name}"; shift ;;
+    --stack=*) stack="${1#*=}" ;;
+    --output) output="${2:?--output needs a folder}"; shift ;;
+    --output=*) output="${1#*=}" ;;
+    -h|--help) echo "$usage"; exit 0 ;;
+    -*) die "unknown option $1; $usage" ;;
+    *) [ -z "$version" ] || die "one version only; $usage"; version="$1" ;;
+  esac
+  shift
+done
+if $render_only; then
+  [ -z "$version" ] || die "--render re-renders the configured tag; give either a version or --render"
+else
+  [ -n "$version" ] || die "$usage"
+  # The same rule as apps/lumen/config.ts RELEASE_TAG: what CI pushes, never a moving tag.
+  if ! [[ "$version" =~ ^(v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?|[0-9a-f]{7,40})$ ]]; then
+    die "'$version' is not a release tag: give an exact version such as v1.5.4 or a commit SHA (7 to 40 hex digits); moving tags such as latest are refused"
+  fi
+fi
+# An output given relative to where `npm run` was typed (npm runs scripts from the package root).
+if [ -n "$output" ] && [[ "$output" != /* ]]; then
+  output="${INIT_CWD:-$PWD}/$output"
+fi
+
+# shellcheck source=../../scripts/pulumi-env.sh
+. "$repo/scripts/pulumi-env.sh"
+command -v pulumi >/dev/null || die "pulumi is not on PATH: run scripts/setup-toolchain.sh (see README)"
+
+stack_file="$here/Pulumi.$stack.yaml"
+[ -f "$stack_file" ] || die "$stack_file does not exist"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/lumen-release.XXXXXX")"
+cp "$stack_file" "$work/stack-file.orig"
+restore_stack_file=true
+cleanup() {
+  local rc=$?
+  if [ $rc -ne 0 ] && $restore_stack_file; then
+    cp "$work/stack-file.orig" "$stack_file"
+    log "failed: $(basename "$stack_file") restored, nothing published"
+  fi
+  rm -rf "$work"
+  exit $rc
+}
+trap cleanup EXIT
+
+# A throwaway backend: the render is a pure function of the program and the stack file.
+export PULUMI_BACKEND_URL="file://$work/state"
+mkdir -p "$work/state"
+# The render holds no secret; a fixed passphrase keeps the throwaway state usable without prompting.
+export PULUMI_CONFIG_PASSPHRASE="lumen-render-holds-no-secrets"
+unset PULUMI_CONFIG_PASSPHRASE_FILE
+# Render mode must not talk to any cluster (the provider also refuses a kubeconfig next to renderYamlToDirectory).
+unset KUBECONFIG
+
+cd "$here"
+pulumi stack init "$stack" --non-interactive >/dev/null
+if ! $render_only; then
+  pulumi config set --stack "$stack" imageTag "$version"
+  log "imageTag = $version in $(basename "$stack_file")"
+fi
+
+render_dir="$(pulumi config get --stack "$stack" renderDir 2>/dev/null || echo .render)"
+[ -n "$output" ] || output="$(pulumi config get --stack "$stack" outputDir 2>/dev/null || echo rendered/03-airgap-zone/manifests/app)"
+case "$render_dir" in /*) ;; *) render_dir="$here/$render_dir" ;; esac
+case "$output" in /*) ;; *) output="$here/$output" ;; esac
+rm -rf "$render_dir"
+
+log "rendering stack $stack with the policy pack into $render_dir"
+pulumi up --stack "$stack" --yes --non-interactive --skip-preview \
+  --policy-pack "$repo/policy" --policy-pack-config "$here/policy-config.json" >"$work/up.log" 2>&1 || {
+  cat "$work/up.log" >&2
+  die "pulumi up failed (configuration or policy violation above); nothing was published"
+}
+
+"$repo/node_modules/.bin/ts-node" --transpile-only "$here/publish.ts" "$render_dir" "$output"
+restore_stack_file=false
+log "done: review and commit $(realpath --relative-to="${INIT_CWD:-$PWD}" "$output" 2>/dev/null || echo "$output") and $(basename "$stack_file")"
