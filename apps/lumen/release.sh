@@ -66,6 +66,9 @@ cleanup() {
   if [ $rc -ne 0 ] && $restore_stack_file; then
     cp "$work/stack-file.orig" "$stack_file"
     log "failed: $(basename "$stack_file") restored, nothing published"
+  elif ! grep -q '^encryptionsalt:' "$work/stack-file.orig"; then
+    # `stack init` on the throwaway backend adds a salt for its passphrase; it is not part of the release.
+    sed -i '/^encryptionsalt:/d' "$stack_file"
   fi
   rm -rf "$work"
   exit $rc
