@@ -11,6 +11,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { APP_CONFIG_NAMESPACE, appStackSchema, validateAppConfig } from "../../apps/lumen/config";
 import { HEADER, objectKeys, publishRendered, RENDERED_LIST } from "../../apps/lumen/publish";
+import { NAMESPACED_KINDS } from "../../components/argocd";
 import { progressiveAppManifests, progressiveAppSchema } from "../../components/progressive-app";
 import { ConfigError } from "../../config";
 import { APP_DIR, appConfigMap, PROGRAM, projectConfig, STACK_FILE } from "./helpers/lumen";
@@ -136,6 +137,16 @@ describe("lumen app stack", () => {
             const r = lintManifests(dir);
             assert.strictEqual(r.code, 0, r.out);
             assert.match(r.out, /^0 findings \(0 mandatory, 0 advisory\) in 15 resources from 15 files/m);
+        });
+
+        it("only uses kinds the platform's AppProject lets Argo CD sync", () => {
+            const allowed = new Set(NAMESPACED_KINDS.map((k) => `${k.group}/${k.kind}`));
+            for (const change of [{}, { strategy: "blueGreen", hpa: { enabled: true } }]) {
+                for (const m of stackManifests(change)) {
+                    const group = m.apiVersion.includes("/") ? m.apiVersion.split("/")[0] : "";
+                    assert.ok(allowed.has(`${group}/${m.kind}`), `${group}/${m.kind} is not in the AppProject's namespaceResourceWhitelist`);
+                }
+            }
         });
 
         it("makes npm run lint:manifests fail when the stack had weights 20 then 10 (what the config check prevents)", function () {
