@@ -79,7 +79,7 @@ export function evaluatePulumiResources(resources: ReadonlyArray<PulumiResourceI
     const entries: Entry[] = [];
     const nodes: StackNode[] = [];
     resources.forEach((resource, i) => {
-        const props = resource.props ?? resource.inputs ?? {};
+        const props = plainProps(resource.props ?? resource.inputs ?? {});
         const object = kubernetesObjectOf(resource.type, props);
         if (object !== undefined) {
             const entry = toEntry({ object, urn: resource.urn, name: resource.name }, i);
@@ -92,7 +92,7 @@ export function evaluatePulumiResources(resources: ReadonlyArray<PulumiResourceI
                 urn: resource.urn,
                 type: resource.type,
                 name: resource.name ?? resource.urn.split("::").pop() ?? resource.urn,
-                props: plainProps(props),
+                props,
                 parent: resource.parent,
                 dependencies: resource.dependencies ?? [],
             });
@@ -106,6 +106,9 @@ interface ActiveRule {
     readonly rule: Rule<any>;
     readonly level: FindingLevel;
     readonly ctx: RuleContext<any>;
+    /** The object being checked, read by `report` (one reporter per rule, not one per object). */
+    current?: Entry;
+    report?: (message: string, target?: Entry) => void;
 }
 
 function run(entries: Entry[], graph: StackGraph | undefined, config: PolicyConfigFile | undefined, mode: "manifests" | "stack", rules: ReadonlyArray<Rule<any>>): Finding[] {
@@ -149,13 +152,19 @@ function run(entries: Entry[], graph: StackGraph | undefined, config: PolicyConf
             position: target.position,
         });
     };
+    for (const list of byKind.values()) {
+        for (const active of list) {
+            active.report ??= (message, target) => push(active, target ?? (active.current as Entry), message);
+        }
+    }
     for (const entry of entries) {
         const list = byKind.get(entry.gk);
         if (list === undefined) {
             continue;
         }
         for (const active of list) {
-            active.rule.check?.(entry, active.ctx, (message, target) => push(active, target ?? entry, message));
+            active.current = entry;
+            active.rule.check?.(entry, active.ctx, active.report as (message: string, target?: Entry) => void);
         }
     }
     if (graph !== undefined) {

@@ -98,14 +98,14 @@ function listFiles(target: string, shown: string): Array<{ abs: string; shown: s
 
 /** Reads the documents of one file; throws with a one-line reason when it cannot. */
 export function readManifests(text: string, file: string): ManifestInput[] {
-    const docs = parseAllDocuments(text, { prettyErrors: false });
+    const docs = parseAllDocuments(text, { prettyErrors: true });
     const list = Array.isArray(docs) ? docs : [docs];
     const out: ManifestInput[] = [];
     for (const doc of list) {
         if (doc.errors.length > 0) {
             const e = doc.errors[0];
             const where = e.linePos?.[0] === undefined ? "" : ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}`;
-            throw new Error(`YAML error${where}: ${e.message.split("\n")[0]}`);
+            throw new Error(`YAML error${where}: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`);
         }
         const value: unknown = doc.toJS({ maxAliasCount: 1000 });
         if (value === null || value === undefined) {

@@ -80,34 +80,30 @@ export function sameNamespace(a: string, b: string): boolean {
     return a === b || a === "" || b === "";
 }
 
+/** The lookup tables of one kind, built the first time a rule looks that kind up. */
+interface KindIndex {
+    /** namespace → name → first object. */
+    readonly byNamespace: Map<string, Map<string, Entry>>;
+    /** name → objects in every namespace. */
+    readonly byName: Map<string, Entry[]>;
+}
+
 /** All objects of a manifest set or stack, indexed for the cross-resource rules. */
 export class ManifestIndex {
     readonly entries: readonly Entry[];
     private readonly byGk = new Map<string, Entry[]>();
-    private readonly byKey = new Map<string, Entry>();
-    private readonly byName = new Map<string, Entry[]>();
+    private readonly lookups = new Map<string, KindIndex>();
     private readonly memo = new Map<string, unknown>();
 
     constructor(entries: readonly Entry[]) {
         this.entries = entries;
         for (const entry of entries) {
-            let list = this.byGk.get(entry.gk);
+            const list = this.byGk.get(entry.gk);
             if (list === undefined) {
-                list = [];
-                this.byGk.set(entry.gk, list);
+                this.byGk.set(entry.gk, [entry]);
+            } else {
+                list.push(entry);
             }
-            list.push(entry);
-            const key = `${entry.gk}|${entry.namespace}|${entry.name}`;
-            if (!this.byKey.has(key)) {
-                this.byKey.set(key, entry);
-            }
-            const nameKey = `${entry.gk}|${entry.name}`;
-            let named = this.byName.get(nameKey);
-            if (named === undefined) {
-                named = [];
-                this.byName.set(nameKey, named);
-            }
-            named.push(entry);
         }
     }
 
@@ -116,20 +112,42 @@ export class ManifestIndex {
         return this.byGk.get(gk) ?? [];
     }
 
+    private kindIndex(gk: string): KindIndex {
+        let index = this.lookups.get(gk);
+        if (index === undefined) {
+            index = { byNamespace: new Map(), byName: new Map() };
+            for (const entry of this.ofKind(gk)) {
+                let names = index.byNamespace.get(entry.namespace);
+                if (names === undefined) {
+                    names = new Map();
+                    index.byNamespace.set(entry.namespace, names);
+                }
+                if (!names.has(entry.name)) {
+                    names.set(entry.name, entry);
+                }
+                const named = index.byName.get(entry.name);
+                if (named === undefined) {
+                    index.byName.set(entry.name, [entry]);
+                } else {
+                    named.push(entry);
+                }
+            }
+            this.lookups.set(gk, index);
+        }
+        return index;
+    }
+
     /**
      * The object of that kind and name in that namespace. An object with no namespace matches any
      * namespace and vice versa, since it takes its namespace only when applied.
      */
     find(gk: string, namespace: string, name: string): Entry | undefined {
-        const exact = this.byKey.get(`${gk}|${namespace}|${name}`);
+        const index = this.kindIndex(gk);
+        const exact = index.byNamespace.get(namespace)?.get(name);
         if (exact !== undefined) {
             return exact;
         }
-        const named = this.byName.get(`${gk}|${name}`);
-        if (named === undefined) {
-            return undefined;
-        }
-        return named.find((e) => sameNamespace(e.namespace, namespace));
+        return index.byName.get(name)?.find((e) => sameNamespace(e.namespace, namespace));
     }
 
     /** Computes a derived view of the set once and shares it between rules and objects. */

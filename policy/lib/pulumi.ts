@@ -24,24 +24,59 @@ const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
 /** @pulumi/policy's proxy hands out its target under this key. */
 const PROXY_TARGET = "__getSpecialProxyTarget";
 
-/** A deep plain copy of a property bag, with unknown values replaced by UNKNOWN. */
-export function plainProps(value: unknown, depth = 0): any {
+/** The object behind @pulumi/policy's proxy (or the value itself). */
+function unwrap(value: object): object {
+    const target = (value as Record<string, unknown>)[PROXY_TARGET];
+    return typeof target === "object" && target !== null ? target : value;
+}
+
+/** True when an unknown sentinel occurs anywhere in the (unwrapped) value. */
+function hasUnknown(value: unknown, depth: number): boolean {
+    if (typeof value === "string") {
+        return value.length === 36 && UNKNOWN_SENTINELS.has(value);
+    }
+    if (typeof value !== "object" || value === null || depth > 64) {
+        return false;
+    }
+    if (Array.isArray(value)) {
+        return value.some((v) => hasUnknown(v, depth + 1));
+    }
+    for (const key in value) {
+        if (hasUnknown((value as Record<string, unknown>)[key], depth + 1)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+function replaceUnknown(value: unknown, depth: number): unknown {
     if (typeof value === "string") {
         return UNKNOWN_SENTINELS.has(value) ? UNKNOWN : value;
     }
     if (typeof value !== "object" || value === null || depth > 64) {
         return value;
     }
-    const target = (value as Record<string, unknown>)[PROXY_TARGET];
-    const raw = typeof target === "object" && target !== null ? target : value;
-    if (Array.isArray(raw)) {
-        return raw.map((v) => plainProps(v, depth + 1));
+    if (Array.isArray(value)) {
+        return value.map((v) => replaceUnknown(v, depth + 1));
     }
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(raw)) {
-        out[key] = plainProps((raw as Record<string, unknown>)[key], depth + 1);
+    for (const key of Object.keys(value)) {
+        out[key] = replaceUnknown((value as Record<string, unknown>)[key], depth + 1);
     }
     return out;
+}
+
+/**
+ * The property bag without @pulumi/policy's proxy, with unknown values replaced by UNKNOWN. The bag
+ * is copied only when it holds unknown values; otherwise the (unwrapped) original is returned, which
+ * rules only read.
+ */
+export function plainProps(value: unknown): any {
+    if (typeof value !== "object" || value === null) {
+        return replaceUnknown(value, 0);
+    }
+    const raw = unwrap(value);
+    return hasUnknown(raw, 0) ? replaceUnknown(raw, 0) : raw;
 }
 
 /** Modules of kubernetes:* type tokens that are components or helpers, not API objects. */
@@ -52,6 +87,20 @@ const NON_OBJECT_MODULES = /^(helm\.sh|yaml|kustomize|providers)(\/|$)/;
  * other providers, components (Helm charts, YAML groups), List and Patch resources.
  */
 export function kubernetesTypeOf(type: string): { apiVersion: string; kind: string } | undefined {
+    if (!type.startsWith("kubernetes:")) {
+        return undefined;
+    }
+    let known = typeCache.get(type);
+    if (known === undefined) {
+        known = parseType(type) ?? null;
+        typeCache.set(type, known);
+    }
+    return known ?? undefined;
+}
+
+const typeCache = new Map<string, { apiVersion: string; kind: string } | null>();
+
+function parseType(type: string): { apiVersion: string; kind: string } | undefined {
     const parts = type.split(":");
     if (parts.length !== 3 || parts[0] !== "kubernetes") {
         return undefined;
@@ -70,6 +119,9 @@ export function kubernetesObjectOf(type: string, props: Record<string, unknown> 
         return undefined;
     }
     const plain = plainProps(props ?? {}) as Record<string, unknown>;
+    if (plain.apiVersion === known.apiVersion && plain.kind === known.kind) {
+        return plain;
+    }
     return {
         ...plain,
         apiVersion: typeof plain.apiVersion === "string" ? plain.apiVersion : known.apiVersion,

@@ -27,6 +27,9 @@ export function chartNameOf(chart: string): string {
 
 /** The argoproj.io kind a stack resource is, or undefined. */
 function argoKindOf(node: StackNode): string | undefined {
+    if (!node.type.startsWith("kubernetes:argoproj.io/")) {
+        return undefined;
+    }
     const parts = node.type.split(":");
     if (parts.length !== 3 || parts[0] !== "kubernetes" || !parts[1].startsWith("argoproj.io/")) {
         return undefined;
@@ -81,6 +84,17 @@ export const stackEnforceCrdDependency = defineRule<Config>({
             }
         }
         const memo = new Map<string, boolean>();
+        // A dependency on a component waits for all its children, so the targets' ancestors count too.
+        const satisfyingByKind = new Map<string, Set<string>>();
+        for (const [kind, targets] of installers) {
+            const satisfying = new Set<string>();
+            for (const urn of targets) {
+                for (const node of graph.ancestry(urn)) {
+                    satisfying.add(node.urn);
+                }
+            }
+            satisfyingByKind.set(kind, satisfying);
+        }
         for (const node of graph.nodes) {
             const kind = argoKindOf(node);
             if (kind === undefined) {
@@ -91,7 +105,7 @@ export const stackEnforceCrdDependency = defineRule<Config>({
                 report(`${kind} "${node.name}" is an argoproj.io resource, but no resource in the stack installs its CRD (a CustomResourceDefinition or an argo-rollouts/argo-cd Helm release); install the CRDs in the stack and make this resource depend on them.`, node.urn);
                 continue;
             }
-            if (!dependsOnAny(graph, node, kind, targets, memo)) {
+            if (!dependsOnAny(graph, node, kind, targets, satisfyingByKind.get(kind) as Set<string>, memo)) {
                 const names = [...targets].map((u) => `"${graph.get(u)?.name ?? u}"`).join(" or ");
                 report(`${kind} "${node.name}" does not depend, directly or through its parents, on ${names}, which installs its CRD; add it to dependsOn so Pulumi creates the CRD first.`, node.urn);
             }
@@ -105,18 +119,11 @@ function ordersCrds(node: StackNode): boolean {
 }
 
 /** True when the node (or an ancestor) depends, possibly transitively, on a target or on a component containing one. */
-function dependsOnAny(graph: StackGraph, start: StackNode, kind: string, targets: ReadonlySet<string>, memo: Map<string, boolean>): boolean {
+function dependsOnAny(graph: StackGraph, start: StackNode, kind: string, targets: ReadonlySet<string>, satisfying: ReadonlySet<string>, memo: Map<string, boolean>): boolean {
     const key = `${kind}|${start.urn}`;
     const known = memo.get(key);
     if (known !== undefined) {
         return known;
-    }
-    // A dependency on a component waits for all its children, so the targets' ancestors count too.
-    const satisfying = new Set<string>();
-    for (const urn of targets) {
-        for (const node of graph.ancestry(urn)) {
-            satisfying.add(node.urn);
-        }
     }
     // A resource created by the installing chart, or next to the CRD in one chart or YAML group, is
     // ordered by that component.
