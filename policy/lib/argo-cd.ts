@@ -140,6 +140,20 @@ export interface InstallerInfo {
     readonly reason?: string;
 }
 
+/**
+ * True when a chart name, Application name or path segment stands for that chart: the name itself, or
+ * the name followed by -helm, -chart(s), -crd(s) or a version (`argo-rollouts-helm`, `argo-rollouts-2.40.9`).
+ */
+export function matchesChart(candidate: string, chart: string): boolean {
+    if (candidate === chart) {
+        return true;
+    }
+    if (!candidate.startsWith(`${chart}-`)) {
+        return false;
+    }
+    return /^(helm|charts?|crds?|v?\d[\w.+-]*)$/.test(candidate.slice(chart.length + 1));
+}
+
 /** Works out which CRDs an Application installs, from its chart, path, name or the manifests under it. */
 export function installerInfo(app: Entry, index: ManifestIndex, config: AppDetectionConfig, extraCrdCharts: readonly string[] = []): InstallerInfo {
     const argoKinds = new Set<string>();
@@ -151,14 +165,14 @@ export function installerInfo(app: Entry, index: ManifestIndex, config: AppDetec
             return;
         }
         for (const [chart, kinds] of Object.entries(charts)) {
-            if (candidate === chart || candidate.startsWith(`${chart}-`)) {
+            if (matchesChart(candidate, chart)) {
                 kinds.forEach((k) => argoKinds.add(k));
                 installsCrds = true;
                 reason ??= `${why} "${candidate}"`;
             }
         }
         for (const chart of extraCrdCharts) {
-            if (candidate === chart || candidate.startsWith(`${chart}-`)) {
+            if (matchesChart(candidate, chart)) {
                 installsCrds = true;
                 reason ??= `${why} "${candidate}"`;
             }

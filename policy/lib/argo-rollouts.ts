@@ -4,7 +4,7 @@
 // analysis templates, which of those uses the controller validates as "must terminate", and how a
 // metric's effective count is worked out.
 
-import { Entry, ManifestIndex, sameNamespace } from "./manifest-index";
+import { Entry, ManifestIndex } from "./manifest-index";
 import { arr, intOrString, isMissing, isRecord, nonEmpty, rec, str } from "./values";
 
 export const ROLLOUT = "argoproj.io/Rollout";
@@ -246,9 +246,4 @@ export function conditionsOf(metric: Record<string, unknown>): Array<{ field: "s
         }
     }
     return out;
-}
-
-/** True when namespaces of a Rollout and a namespaced template agree. */
-export function namespacesAgree(a: Entry, b: Entry): boolean {
-    return sameNamespace(a.namespace, b.namespace);
 }

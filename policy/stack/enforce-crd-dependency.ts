@@ -1,6 +1,6 @@
 // Copyright 2026, airgap-platform authors.
 
-import { APP_DETECTION_SCHEMA } from "../lib/argo-cd";
+import { APP_DETECTION_SCHEMA, matchesChart } from "../lib/argo-cd";
 import { defineRule } from "../lib/rule";
 import { StackGraph, StackNode } from "../lib/stack-graph";
 import { rec, str } from "../lib/values";
@@ -77,7 +77,7 @@ export const stackEnforceCrdDependency = defineRule<Config>({
                 }
                 const name = chartNameOf(chart);
                 for (const [installer, kinds] of Object.entries(ctx.config.crdInstallerCharts)) {
-                    if (name === installer || name.startsWith(`${installer}-`)) {
+                    if (matchesChart(name, installer)) {
                         kinds.forEach((k) => add(k, node.urn));
                     }
                 }

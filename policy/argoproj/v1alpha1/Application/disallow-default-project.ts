@@ -2,7 +2,7 @@
 
 import { APPLICATION } from "../../../lib/argo-cd";
 import { defineRule } from "../../../lib/rule";
-import { isBlank, isUnknown } from "../../../lib/values";
+import { isBlank, isUnknown, rec } from "../../../lib/values";
 
 /**
  * An Application belongs to a project other than `default`. The built-in `default` AppProject allows
@@ -18,7 +18,7 @@ export const applicationDisallowDefaultProject = defineRule({
     scope: "resource",
     kinds: [APPLICATION],
     check(entry, _ctx, report) {
-        const project = (entry.object.spec ?? {}).project;
+        const project = rec(entry.object.spec).project;
         if (isUnknown(entry.object.spec) || isUnknown(project)) {
             return;
         }

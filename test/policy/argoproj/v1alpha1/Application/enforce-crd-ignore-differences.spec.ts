@@ -2,6 +2,7 @@
 
 import { applicationEnforceCrdIgnoreDifferences as rule } from "../../../../../policy/argoproj/v1alpha1/Application";
 import { evaluateManifests } from "../../../../../policy/engine";
+import { matchesChart } from "../../../../../policy/lib/argo-cd";
 import * as fx from "../../../fixtures";
 import { assertFinding, assertNoFinding, check } from "../../../helpers";
 
@@ -37,5 +38,20 @@ describe(rule.name, () => {
         assertNoFinding(check(rule, [app, crd]));
         const withFiles = evaluateManifests([{ object: app, file: "apps/platform-crds.yaml" }, { object: crd, file: "repo/crds/widgets.yaml" }], undefined, { rules: [rule] });
         assertFinding(withFiles, rule.name, "the CustomResourceDefinition \"widgets.example.com\" under its path");
+    });
+});
+
+describe(`${rule.name}: chart name matching`, () => {
+    it("matches a chart by its name, -helm/-chart/-crds suffixes and versions, not by any prefix", () => {
+        for (const yes of ["argo-rollouts", "argo-rollouts-helm", "argo-rollouts-chart", "argo-rollouts-crds", "argo-rollouts-2.40.9"]) {
+            if (!matchesChart(yes, "argo-rollouts")) {
+                throw new Error(`${yes} should match`);
+            }
+        }
+        for (const no of ["argo-cd-apps", "argo-cd-config", "my-argo-cd"]) {
+            if (matchesChart(no, "argo-cd")) {
+                throw new Error(`${no} should not match`);
+            }
+        }
     });
 });
