@@ -83,9 +83,11 @@ describe("policy pack", () => {
         }
     });
 
-    it("ships an example policy config that the pack accepts", () => {
+    it("ships example policy configs that the pack accepts", () => {
         const example = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "policy-config.example.json"), "utf8"));
         assert.deepStrictEqual(validateConfigFile(example, rules), []);
+        const local = JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "policy-config.local.json"), "utf8"));
+        assert.deepStrictEqual(validateConfigFile(local, rules), []);
         assert.ok(validateConfigFile({ "no-such-rule": "advisory" }, rules).length === 1);
     });
 
