@@ -8,7 +8,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stringify } from "yaml";
+import { parse as parseYaml, stringify } from "yaml";
 import { APP_CONFIG_NAMESPACE, appStackSchema, validateAppConfig } from "../../apps/lumen/config";
 import { HEADER, objectKeys, publishRendered, RENDERED_LIST } from "../../apps/lumen/publish";
 import { NAMESPACED_KINDS } from "../../components/argocd";
@@ -137,6 +137,21 @@ describe("lumen app stack", () => {
             const r = lintManifests(dir);
             assert.strictEqual(r.code, 0, r.out);
             assert.match(r.out, /^0 findings \(0 mandatory, 0 advisory\) in 15 resources from 15 files/m);
+        });
+
+        it("are committed as the stack file renders them (apps/lumen/rendered), and that folder lints clean", function () {
+            this.timeout(60000);
+            const committed = path.join(APP_DIR, "rendered", "03-airgap-zone", "manifests", "app");
+            const listed = fs.readFileSync(path.join(committed, RENDERED_LIST), "utf8").trim().split("\n");
+            assert.deepStrictEqual(fs.readdirSync(committed).filter((n) => n !== RENDERED_LIST).sort(), listed);
+            const key = (m: any) => `${m.kind}/${m.metadata.namespace}/${m.metadata.name}`;
+            const files = listed.map((n) => fs.readFileSync(path.join(committed, n), "utf8"));
+            files.forEach((text) => assert.ok(text.startsWith(HEADER)));
+            const onDisk = files.map((text) => parseYaml(text)).sort((a, b) => key(a).localeCompare(key(b)));
+            const expected = JSON.parse(JSON.stringify(stackManifests())).sort((a: any, b: any) => key(a).localeCompare(key(b)));
+            assert.deepStrictEqual(onDisk, expected, "the committed render is stale: run npm run release -- --render");
+            const r = lintManifests(committed);
+            assert.strictEqual(r.code, 0, r.out);
         });
 
         it("only uses kinds the platform's AppProject lets Argo CD sync", () => {
