@@ -14,6 +14,7 @@ import { HEADER, objectKeys, publishRendered, RENDERED_LIST } from "../../apps/l
 import { NAMESPACED_KINDS } from "../../components/argocd";
 import { progressiveAppManifests, progressiveAppSchema } from "../../components/progressive-app";
 import { ConfigError } from "../../config";
+import { evaluatePulumiResources } from "../../policy/engine";
 import { APP_DIR, appConfigMap, PROGRAM, projectConfig, STACK_FILE } from "./helpers/lumen";
 import { ROOT, runProgram } from "./helpers/program-harness";
 
@@ -104,6 +105,16 @@ describe("lumen app stack", () => {
             }
             assert.strictEqual(run.outputs.image, "192.168.2.2:5000/lumen-api:v1.5.3");
             assert.strictEqual(run.outputs.rollout, "lumen-api");
+        });
+
+        it("passes the policy pack as CrossGuard sees the stack, with apps/lumen/policy-config.json", async () => {
+            const run = await runProgram(PROGRAM, appConfigMap(), "lumen-app", "airgap");
+            assert.ifError(run.error);
+            const policyConfig = JSON.parse(fs.readFileSync(path.join(APP_DIR, "policy-config.json"), "utf8"));
+            assert.deepStrictEqual(evaluatePulumiResources(run.resources, policyConfig).map((f) => `${f.rule}: ${f.message}`), []);
+            // Without it, only the CRD-dependency rule fires: the CRDs come from the platform stack, not this one.
+            const rules = new Set(evaluatePulumiResources(run.resources).map((f) => f.rule));
+            assert.deepStrictEqual([...rules], ["stack-enforce-crd-dependency"]);
         });
 
         for (const [title, change] of [
