@@ -1,7 +1,7 @@
 // Copyright 2026, airgap-platform authors.
 //
 // The lumen app stack (apps/lumen): its config, its program under mocks, the manifests it renders and the
-// publish step of release.sh. The real render (Pulumi CLI) is checked in test/apps/lumen-render.spec.ts.
+// publish step of release.sh. The real render (Pulumi CLI) is checked end to end in test/apps/lumen-render.e2e.ts.
 
 import * as assert from "assert";
 import { spawnSync } from "child_process";
