@@ -29,7 +29,7 @@ const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const LONGEST_SUFFIX = "-preview".length;
 const MAX_NAME = 63 - LONGEST_SUFFIX;
 
-/** Labels the controller or this component put on Services to tell them apart. */
+/** Label this component puts on each Service to tell main, stable, canary, preview and metrics apart. */
 export const SERVICE_ROLE_LABEL = "airgap-platform/service-role";
 
 const port = (what: string) => z.number().int(`${what} must be a whole number`).min(1, `${what} must be between 1 and 65535`).max(65535, `${what} must be between 1 and 65535`);
