@@ -292,6 +292,9 @@ function crossSettingIssues(cfg: PlatformSettings): z.core.$ZodIssue[] {
             problem(["argocd", key], "must use a tag: the argo-cd chart renders repository:tag and cannot take a digest");
         }
     }
+    if (cfg.registry.enabled && cfg.registry.mode === "docker" && !fs.existsSync(cfg.registry.imageTarball)) {
+        problem(["registry", "imageTarball"], `file ${path.resolve(cfg.registry.imageTarball)} does not exist: docker mode loads the registry image from it (docker save ${cfg.registry.image})`);
+    }
     // The registry image cannot come from the registry it starts; it only needs a pinned tag.
     for (const message of imageProblems(`${registry}/${cfg.registry.image}`, registry)) {
         problem(["registry", "image"], message.replace(`${registry}/`, ""));

@@ -7,10 +7,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ActRunner, ArgoCD, ArgoRollouts, Gitea, Monitoring, NodeRegistry } from "./components";
 import { hostOf, loadPlatformConfig } from "./config";
+import { kubernetesPluginVersion } from "./providers/kubernetes-plugin";
 
 const cfg = loadPlatformConfig();
 
-const cluster = new k8s.Provider("cluster", { kubeconfig: cfg.kubeconfig, context: cfg.kubeContext });
+const cluster = new k8s.Provider("cluster", { kubeconfig: cfg.kubeconfig, context: cfg.kubeContext }, { version: kubernetesPluginVersion() });
 const onCluster = { providers: [cluster] };
 
 // 1. The registry every image and chart comes from, and every node trusting it.

@@ -2,8 +2,8 @@
 
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { ApplicationSettings, resolveImage } from "../config";
+import { GeneratedPassword } from "../providers/generated-password";
 import { ChartSource, chartLocation } from "./helm-values";
 
 /** Arguments of {@link ArgoCD}. */
@@ -55,8 +55,8 @@ export class ArgoCD extends pulumi.ComponentResource {
         super("airgap:index:ArgoCD", name, {}, opts);
 
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace } }, { parent: this });
-        const adminPassword = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this });
-        const redisPassword = new random.RandomPassword(`${name}-redis-password`, { length: 32, special: false }, { parent: this });
+        const adminPassword = new GeneratedPassword(`${name}-admin-password`, { length: 32 }, { parent: this });
+        const redisPassword = new GeneratedPassword(`${name}-redis-password`, { length: 32 }, { parent: this });
         // Replaces the chart's pre-install hook Job, which Pulumi does not run (the redis pod needs this Secret).
         const redisSecret = new k8s.core.v1.Secret(`${name}-redis`, {
             metadata: { name: "argocd-redis", namespace: ns.metadata.name },

@@ -2,8 +2,8 @@
 
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { imageString, resolveImage } from "../config";
+import { GeneratedPassword } from "../providers/generated-password";
 import { ChartSource, chartLocation } from "./helm-values";
 
 /** Arguments of {@link Gitea}. */
@@ -51,9 +51,9 @@ export class Gitea extends pulumi.ComponentResource {
         super("airgap:index:Gitea", name, {}, opts);
 
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace } }, { parent: this });
-        const adminPassword = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this });
+        const adminPassword = new GeneratedPassword(`${name}-admin-password`, { length: 32 }, { parent: this });
         // Gitea accepts a preset token of at least 32 characters (GITEA_RUNNER_REGISTRATION_TOKEN, Gitea >= 1.23).
-        const runnerToken = new random.RandomPassword(`${name}-runner-token`, { length: 48, special: false }, { parent: this });
+        const runnerToken = new GeneratedPassword(`${name}-runner-token`, { length: 48 }, { parent: this });
 
         const adminSecret = new k8s.core.v1.Secret(`${name}-admin`, {
             metadata: { namespace: ns.metadata.name },

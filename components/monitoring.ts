@@ -2,8 +2,8 @@
 
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { ImageRef, PlatformSettings, resolveImage } from "../config";
+import { GeneratedPassword } from "../providers/generated-password";
 import { ChartSource, chartLocation, imageValues } from "./helm-values";
 
 /** Image paths inside the internal registry, one per workload of kube-prometheus-stack. */
@@ -37,7 +37,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace } }, { parent: this });
         // Without a fixed password the chart generates a new one at every render.
-        const grafanaPassword = new random.RandomPassword(`${name}-grafana-password`, { length: 32, special: false }, { parent: this });
+        const grafanaPassword = new GeneratedPassword(`${name}-grafana-password`, { length: 32 }, { parent: this });
         const grafanaAdmin = new k8s.core.v1.Secret(`${name}-grafana-admin`, {
             metadata: { namespace: ns.metadata.name },
             stringData: { "admin-user": "admin", "admin-password": grafanaPassword.result },

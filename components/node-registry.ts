@@ -1,9 +1,9 @@
 // Copyright 2026, airgap-platform authors.
 
 import * as path from "path";
-import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterNodeSettings, portOf } from "../config";
+import { RemoteCommand, RemoteFile } from "../providers/remote";
 
 /** Arguments of {@link NodeRegistry}. */
 export interface NodeRegistryArgs {
@@ -41,13 +41,11 @@ export class NodeRegistry extends pulumi.ComponentResource {
     constructor(name: string, args: NodeRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("airgap:index:NodeRegistry", name, {}, opts);
 
-        const connection = (host: string, port: number, user: string) => ({
-            host, port, user, privateKey: args.ssh.privateKey, dialErrorLimit: 20,
-        });
+        const connection = (host: string, port: number, user: string) => ({ host, port, user, privateKey: args.ssh.privateKey });
         const registryNode = connection(args.ssh.host, args.ssh.port, args.ssh.user);
 
         // Runtimes learn about the registry first: restarting Docker must not bounce a freshly started registry.
-        const trust = args.nodes.map((node) => new command.remote.Command(`${name}-trust-${node.name}`, {
+        const trust = args.nodes.map((node) => new RemoteCommand(`${name}-trust-${node.name}`, {
             connection: connection(node.host, node.sshPort ?? args.ssh.port, node.sshUser ?? args.ssh.user),
             create: trustScript(args.address, node.runtimes, args.nodeConfigRoot),
             update: trustScript(args.address, node.runtimes, args.nodeConfigRoot),
@@ -55,7 +53,7 @@ export class NodeRegistry extends pulumi.ComponentResource {
         }, { parent: this }));
 
         const stateDir = rooted(args.nodeConfigRoot, "/var/lib/airgap-platform");
-        const prepare = new command.remote.Command(`${name}-prepare`, {
+        const prepare = new RemoteCommand(`${name}-prepare`, {
             connection: registryNode,
             create: `mkdir -p '${stateDir}/images' '${args.dataDir}'`,
         }, { parent: this, dependsOn: trust });
@@ -63,15 +61,15 @@ export class NodeRegistry extends pulumi.ComponentResource {
         const installDeps: pulumi.Resource[] = [prepare];
         const tarballOnNode = `${stateDir}/images/${path.basename(args.imageTarball)}`;
         if (args.mode === "docker") {
-            installDeps.push(new command.remote.CopyToRemote(`${name}-image`, {
+            installDeps.push(new RemoteFile(`${name}-image`, {
                 connection: registryNode,
-                source: new pulumi.asset.FileAsset(args.imageTarball),
+                source: args.imageTarball,
                 remotePath: tarballOnNode,
             }, { parent: this, dependsOn: prepare }));
         }
 
         const install = registryInstallScript({ ...args, tarballOnNode });
-        const registry = new command.remote.Command(`${name}-service`, {
+        const registry = new RemoteCommand(`${name}-service`, {
             connection: registryNode,
             create: install,
             update: install,

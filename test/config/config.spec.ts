@@ -30,6 +30,7 @@ const BAD: BadCase[] = [
     { title: "a monitoring image from quay.io", change: section("monitoring", { images: { prometheus: "quay.io/prometheus/prometheus:v3.14.0" } }), key: `${P}:monitoring.images.prometheus`, says: /internal registry/ },
     { title: "a malformed digest", change: section("argocd", { image: "argoproj/argocd@sha256:abc" }), key: `${P}:argocd.image`, says: /64 hex/ },
     { title: "a digest where the argo-cd chart needs a tag", change: section("argocd", { redisImage: `docker/library/redis@sha256:${"b".repeat(64)}` }), key: `${P}:argocd.redisImage`, says: /must use a tag/ },
+    { title: "a registry tarball that does not exist", change: section("registry", { imageTarball: "/nonexistent/registry-2.8.3.tar" }), key: `${P}:registry.imageTarball`, says: /does not exist: docker mode loads the registry image from it/ },
     { title: "a registry image without a tag", change: section("registry", { image: "registry" }), key: `${P}:registry.image`, says: /no tag/ },
     { title: "a registry that is not host:port", change: section("registry", { address: "192.168.2.2" }), key: `${P}:registry.address`, says: /host:port/ },
     { title: "a registry URL with a scheme", change: section("registry", { address: "http://192.168.2.2:5000" }), key: `${P}:registry.address`, says: /host:port/ },
@@ -97,7 +98,7 @@ describe("config validation", () => {
     });
 
     it("reports the cross-setting problems once every single setting is well-formed", () => {
-        const { problems } = validateSettings({ gitea: { image: "gitea:latest" } }, true);
+        const { problems } = validateSettings({ registry: { mode: "package" }, gitea: { image: "gitea:latest" } }, true);
         assert.deepStrictEqual(problems, [`${P}:gitea.image: 'gitea:latest' uses the floating tag 'latest': pin a version tag or a digest`]);
     });
 
@@ -118,7 +119,7 @@ describe("config validation", () => {
     it("checks a local chart folder's version against the pinned one", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chart-"));
         fs.writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: gitea\nversion: 12.6.0\n");
-        const { problems } = validateSettings({ gitea: { chart: dir, chartVersion: "12.7.0" } }, true);
+        const { problems } = validateSettings({ registry: { mode: "package" }, gitea: { chart: dir, chartVersion: "12.7.0" } }, true);
         assert.deepStrictEqual(problems, [`${P}:gitea.chartVersion: is 12.7.0 but the chart at ${dir} is version 12.6.0`]);
     });
 

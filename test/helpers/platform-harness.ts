@@ -47,10 +47,26 @@ export interface PlatformRun {
     error?: Error;
 }
 
-/** The config of a stack file, as `project:key` strings (objects as JSON, as the CLI passes them). */
+/** Type tokens of the project's dynamic resources. */
+export const GENERATED_PASSWORD = "pulumi-nodejs:dynamic/airgap:GeneratedPassword";
+export const REMOTE_COMMAND = "pulumi-nodejs:dynamic/airgap:RemoteCommand";
+export const REMOTE_FILE = "pulumi-nodejs:dynamic/airgap:RemoteFile";
+
+/** Stands in for the `docker save` tarball of the registry image, which is not in the repository. */
+export const REGISTRY_TARBALL_FIXTURE = path.join(ROOT, "test", "fixtures", "registry-image.tar");
+
+/**
+ * The config of a stack file, as `project:key` strings (objects as JSON, as the CLI passes them). The
+ * registry tarball is pointed at a fixture, since the real one lives in the operator's airgap bundle.
+ */
 export function stackConfig(stackFile: string): Record<string, string> {
-    const doc = parseYaml(fs.readFileSync(path.join(ROOT, stackFile), "utf8")) as { config?: Record<string, unknown> };
-    return toConfigMap(doc.config ?? {});
+    const doc = parseYaml(fs.readFileSync(path.join(ROOT, stackFile), "utf8")) as { config?: Record<string, any> };
+    const config = { ...(doc.config ?? {}) };
+    const registry = config["airgap-platform:registry"];
+    if (registry?.mode === "docker") {
+        config["airgap-platform:registry"] = { ...registry, imageTarball: REGISTRY_TARBALL_FIXTURE };
+    }
+    return toConfigMap(config);
 }
 
 /** Turns `project:key` → value into the string map the runtime expects. */
@@ -75,7 +91,7 @@ export async function runPlatform(config: Record<string, string>, secretKeys: st
     await pulumi.runtime.setMocks({
         newResource(args: pulumi.runtime.MockResourceArgs) {
             const state: Record<string, any> = { ...args.inputs };
-            if (args.type === "random:index/randomPassword:RandomPassword") {
+            if (args.type === GENERATED_PASSWORD) {
                 counter += 1;
                 state.result = `GeneratedSecret${String(counter).padStart(4, "0")}x${args.name.replace(/[^A-Za-z0-9]/g, "")}`;
                 state.bcryptHash = `$2a$10$GeneratedHash${String(counter).padStart(4, "0")}${"h".repeat(30)}`;
@@ -85,7 +101,7 @@ export async function runPlatform(config: Record<string, string>, secretKeys: st
                 // The provider auto-names objects without metadata.name.
                 state.metadata = { ...(args.inputs.metadata ?? {}), name: args.inputs.metadata?.name ?? `${args.name}-a1b2c3d4` };
             }
-            if (args.type === "command:remote:Command") {
+            if (args.type === REMOTE_COMMAND) {
                 state.stdout = "ok";
             }
             // The engine, not the SDK, marks additionalSecretOutputs secret: do the same here.

@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import { prometheusUrlFor } from "../../components/monitoring";
 import {
-    dependencyClosure, findResource, plainTextLeaks, PlatformRun, runPlatform, stackConfig, TEST_SSH_KEY,
+    dependencyClosure, findResource, plainTextLeaks, PlatformRun, REMOTE_COMMAND, runPlatform, stackConfig, TEST_SSH_KEY,
 } from "../helpers/platform-harness";
 import { imagesInChartValues, imagesInPodSpecs } from "../helpers/images";
 
@@ -47,11 +47,11 @@ describe("platform program (dev stack)", () => {
         };
 
         it("starts the registry only after every node trusts it", () =>
-            waitsFor("command:remote:Command", "registry-service", "command:remote:Command", "registry-trust-node-1"));
+            waitsFor(REMOTE_COMMAND, "registry-service", REMOTE_COMMAND, "registry-trust-node-1"));
 
         it("installs every chart after the registry answers", () => {
             for (const chart of run.resources.filter((r) => r.type === CHART)) {
-                waitsFor(CHART, chart.name, "command:remote:Command", "registry-service");
+                waitsFor(CHART, chart.name, REMOTE_COMMAND, "registry-service");
             }
         });
 
@@ -220,7 +220,7 @@ describe("platform program with components switched off", () => {
             "airgap-platform:registry": JSON.stringify({ enabled: false, address: REGISTRY }),
         });
         assert.ifError(run.error);
-        assert.ok(!run.resources.some((r) => r.type.startsWith("command:")));
+        assert.ok(!run.resources.some((r) => r.type.startsWith("pulumi-nodejs:dynamic/airgap:Remote")));
         assert.strictEqual(run.outputs.registryAddress, REGISTRY);
     });
 
@@ -250,7 +250,7 @@ describe("platform program (local stack)", () => {
                 assert.ok(image.startsWith("127.0.0.1:15000/"), image);
             }
         }
-        const trust = findResource(run, "command:remote:Command", "registry-trust-node-1").inputs;
+        const trust = findResource(run, REMOTE_COMMAND, "registry-trust-node-1").inputs;
         assert.strictEqual(trust.connection.host, "127.0.0.1");
         assert.strictEqual(trust.connection.port, 12222);
         assert.match(trust.create, /\/tmp\/airgap-e2e\/node-1\/etc\/rancher\/k3s\/registries\.yaml/);

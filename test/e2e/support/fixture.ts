@@ -1,0 +1,67 @@
+// Copyright 2026, airgap-platform authors.
+//
+// What every real-engine suite needs: a cluster, node-1's stand-in, a stack workspace, and small readers of
+// the live API and of the registry.
+
+import * as fs from "fs";
+import * as http from "http";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { Cluster, startCluster } from "../harness/cluster";
+import { Sshd, startSshd } from "../harness/sshd";
+import { EngineEvent, ROOT, Workspace } from "./pulumi";
+
+export const STACK_FILE = "Pulumi.local.yaml";
+/** The pack through its wrapper (the language host built here has no RunPlugin), with the local registry. */
+export const POLICY = ["--policy-pack", path.join(ROOT, "policy", "analyzer.sh"),
+    "--policy-pack-config", path.join(ROOT, "policy", "policy-config.local.json")];
+const local = (parseYaml(fs.readFileSync(path.join(ROOT, STACK_FILE), "utf8")) as { config: Record<string, any> }).config;
+export const REGISTRY = local["airgap-platform:registry"];
+const [, REGISTRY_PORT] = (REGISTRY.address as string).split(":");
+
+/** GET http://127.0.0.1:<registry>/v2/ → status code (or 0 when nothing listens). */
+export function registryStatus(): Promise<number> {
+    return new Promise((resolve) => {
+        const req = http.get({ host: "127.0.0.1", port: Number(REGISTRY_PORT), path: "/v2/", timeout: 3000 }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+        });
+        req.on("error", () => resolve(0));
+        req.on("timeout", () => { req.destroy(); resolve(0); });
+    });
+}
+
+export async function getJson(cluster: Cluster, args: string[]): Promise<any> {
+    return JSON.parse(await cluster.kubectl([...args, "-o", "json"]));
+}
+
+/** The first event of `kind` for a resource whose URN matches. */
+export function eventSeq(events: EngineEvent[], kind: "resourcePreEvent" | "resOutputsEvent", match: (urn: string, type: string) => boolean): number[] {
+    return events.filter((e) => e[kind] && match(e[kind]!.metadata.urn, e[kind]!.metadata.type)).map((e) => e.sequence);
+}
+
+/** Brings up a cluster, node-1's stand-in and a stack workspace, and tears all of it down after. */
+export function platformFixture(stack: string) {
+    const fixture: { cluster?: Cluster; sshd?: Sshd; ws?: Workspace } = {};
+    before(async function () {
+        this.timeout(10 * 60_000);
+        fs.rmSync("/tmp/airgap-e2e", { recursive: true, force: true });
+        fixture.cluster = await startCluster({ workers: 1 });
+        fixture.sshd = await startSshd({ port: REGISTRY.sshPort });
+        fixture.ws = new Workspace(stack, STACK_FILE, { KUBECONFIG: fixture.cluster.kubeconfigPath });
+        await fixture.ws.init({ "airgap-platform:sshPrivateKey": fixture.sshd.privateKey });
+    });
+    after(async function () {
+        this.timeout(10 * 60_000);
+        if (fixture.ws) {
+            // Best effort: a failed test must not leave the registry process behind.
+            await fixture.ws.pulumi(["destroy", "--yes", "--config-file", fixture.ws.configFile]);
+            if (!process.env.AIRGAP_E2E_KEEP) {
+                fixture.ws.remove();
+            }
+        }
+        await fixture.sshd?.stop();
+        await fixture.cluster?.stop();
+    });
+    return fixture;
+}
