@@ -8,12 +8,14 @@
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import { ProgressiveApp } from "../../components/progressive-app";
+import { kubernetesPluginVersion } from "../../providers/kubernetes-plugin";
 import { loadAppConfig } from "./config";
 
 const cfg = loadAppConfig();
 
-// A provider that writes each object to <renderDir>/1-manifest/ (CRDs to 0-crd/) instead of calling a cluster.
-const render = new k8s.Provider("render", { renderYamlToDirectory: path.resolve(__dirname, cfg.renderDir) });
+// A provider that writes each object to <renderDir>/1-manifest/ (CRDs to 0-crd/) instead of calling a cluster;
+// it names the plugin that scripts/setup-toolchain.sh installs, as every provider of the repository does.
+const render = new k8s.Provider("render", { renderYamlToDirectory: path.resolve(__dirname, cfg.renderDir) }, { version: kubernetesPluginVersion() });
 
 const app = new ProgressiveApp(cfg.app.name, { ...cfg.app, prometheusUrl: cfg.prometheusUrl }, { providers: [render] });
 

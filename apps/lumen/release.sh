@@ -97,9 +97,13 @@ case "$render_dir" in /*) ;; *) render_dir="$here/$render_dir" ;; esac
 case "$output" in /*) ;; *) output="$here/$output" ;; esac
 rm -rf "$render_dir"
 
+# The pack's executable analyzer where it exists (language hosts without RunPlugin), else the pack folder.
+policy_pack="$repo/policy"
+[ -x "$repo/policy/analyzer.sh" ] && policy_pack="$repo/policy/analyzer.sh"
+
 log "rendering stack $stack with the policy pack into $render_dir"
 pulumi up --stack "$stack" --yes --non-interactive --skip-preview \
-  --policy-pack "$repo/policy" --policy-pack-config "$here/policy-config.json" >"$work/up.log" 2>&1 || {
+  --policy-pack "$policy_pack" --policy-pack-config "$here/policy-config.json" >"$work/up.log" 2>&1 || {
   cat "$work/up.log" >&2
   die "pulumi up failed (configuration or policy violation above); nothing was published"
 }

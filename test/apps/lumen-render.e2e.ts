@@ -17,6 +17,8 @@ import { RENDERED_LIST } from "../../apps/lumen/publish";
 import { APP_DIR, STACK_FILE } from "./helpers/lumen";
 import { ROOT } from "./helpers/program-harness";
 
+/** The pack's executable analyzer for language hosts without RunPlugin (policy/analyzer.sh), else the folder. */
+const POLICY_PACK = fs.existsSync(path.join(ROOT, "policy", "analyzer.sh")) ? "../../policy/analyzer.sh" : "../../policy";
 const COMMITTED = path.join(APP_DIR, "rendered", "03-airgap-zone", "manifests", "app");
 
 /** Runs a bash script with the toolchain environment, from apps/lumen. */
@@ -88,7 +90,7 @@ describe("lumen app stack with the Pulumi engine (e2e)", function () {
         const r = sh([
             `export PULUMI_BACKEND_URL="file://${state}" PULUMI_CONFIG_PASSPHRASE=e2e; unset KUBECONFIG`,
             "pulumi stack init airgap --non-interactive >/dev/null",
-            "pulumi preview --stack airgap --non-interactive --policy-pack ../../policy --policy-pack-config policy-config.json",
+            `pulumi preview --stack airgap --non-interactive --policy-pack ${POLICY_PACK} --policy-pack-config policy-config.json`,
         ].join(" && "));
         fs.writeFileSync(STACK_FILE, before);
         assert.strictEqual(r.code, 0, r.out);

@@ -15,6 +15,7 @@ import { NAMESPACED_KINDS } from "../../components/argocd";
 import { progressiveAppManifests, progressiveAppSchema } from "../../components/progressive-app";
 import { ConfigError } from "../../config";
 import { evaluatePulumiResources } from "../../policy/engine";
+import { kubernetesPluginVersion } from "../../providers/kubernetes-plugin";
 import { APP_DIR, appConfigMap, PROGRAM, projectConfig, STACK_FILE } from "./helpers/lumen";
 import { ROOT, runProgram } from "./helpers/program-harness";
 
@@ -96,6 +97,7 @@ describe("lumen app stack", () => {
             assert.strictEqual(providers.length, 1);
             assert.strictEqual(providers[0].inputs.renderYamlToDirectory, path.join(APP_DIR, ".render"));
             assert.strictEqual(providers[0].inputs.kubeconfig, undefined);
+            assert.strictEqual(providers[0].version, kubernetesPluginVersion(), "the provider must name the plugin the toolchain installs");
             const component = run.resources.find((r) => r.type === "airgap:index:ProgressiveApp");
             assert.ok(component?.providers.kubernetes?.startsWith(`${providers[0].urn}::`));
             const objects = run.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));

@@ -24,6 +24,8 @@ export interface Registration {
     /** Providers of a component, by package. */
     providers: Record<string, string>;
     dependencies: string[];
+    /** The plugin version requested (the `version` resource option), if any. */
+    version: string;
     inputs: any;
 }
 
@@ -62,6 +64,7 @@ export async function runProgram(program: string | (() => unknown), config: Reco
             provider: req.getProvider(),
             providers: Object.fromEntries(req.getProvidersMap().toArray()),
             dependencies: [...new Set<string>([...req.getDependenciesList(), ...propertyDeps])],
+            version: req.getVersion(),
             inputs: unwrapSecrets(req.getObject()?.toJavaScript() ?? {}),
         };
         return register(req, (err: any, res: any) => {
