@@ -18,7 +18,8 @@ export AIRGAP_CACHE="${AIRGAP_CACHE:-$HOME/.cache/airgap-platform}"
 
 _airgap_node="$AIRGAP_REPO/node_modules/.bin/node"
 [ -x "$_airgap_node" ] || _airgap_node="$(command -v node)"
-_airgap_pv="${AIRGAP_TOOLCHAIN_PULUMI_VERSION:-$("$_airgap_node" -p "require('$AIRGAP_REPO/package.json').dependencies['@pulumi/pulumi']" 2>/dev/null)}"
+# The CLI is built at the npm @pulumi/pulumi version (scripts/setup-toolchain.sh).
+_airgap_pv="$("$_airgap_node" -p "require('$AIRGAP_REPO/package.json').dependencies['@pulumi/pulumi']" 2>/dev/null)"
 AIRGAP_PULUMI_BIN="$AIRGAP_CACHE/toolchain/pulumi-$_airgap_pv/bin"
 export AIRGAP_PULUMI_BIN
 
@@ -36,8 +37,10 @@ export PATH="$AIRGAP_REPO/node_modules/.bin:$AIRGAP_PULUMI_BIN${_airgap_path:+:$
 export PULUMI_HOME="$AIRGAP_CACHE/pulumi-home"
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
-# No $PATH lookup of plugins: only PULUMI_HOME plugins and the bundled ones next to `pulumi`
-# (pulumi-language-nodejs lives there), so a stray pulumi-resource-* on PATH is never used.
+# No $PATH lookup of plugins: only PULUMI_HOME plugins (kubernetes) and the bundled ones next to
+# `pulumi` (pulumi-language-nodejs, pulumi-resource-pulumi-nodejs), so a stray pulumi-resource-* on
+# PATH is never used. Policy packs: `--policy-pack policy/analyzer.sh` (the pinned language host has
+# no RunPlugin, so a pack directory fails; see tools/pulumi/README.md).
 export PULUMI_IGNORE_AMBIENT_PLUGINS=true
 
 # Local state unless a backend was chosen.

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds ONE toolchain component from Go modules; run by scripts/setup-toolchain.sh as a child
 # process (so `set -e` really applies). Usage:
-#   toolchain-build.sh pulumi|kubernetes|command|random VERSION
-#   toolchain-build.sh language-nodejs PULUMI_VERSION [LANGUAGE_HOST_VERSION]
-#   toolchain-build.sh plugin-install NAME VERSION PULUMI_VERSION
+#   toolchain-build.sh pulumi PULUMI_VERSION
+#   toolchain-build.sh language-nodejs PULUMI_VERSION LANGUAGE_HOST_VERSION
+#   toolchain-build.sh dynamic-shim PULUMI_VERSION
+#   toolchain-build.sh kubernetes PLUGIN_VERSION GO_MODULE_VERSION
+#   toolchain-build.sh plugin-install NAME PLUGIN_VERSION PULUMI_VERSION
 # Prints short progress; on failure prints the failed step and the tail of the step log.
 set -euo pipefail
 # shellcheck source=scripts/lib/toolchain-lib.sh
@@ -35,16 +37,6 @@ fetch() {
   tc_mod "$1" "$2" 2>>"$LOG" || return 1
   run echo "$1@$2 -> $TC_MOD_VERSION ($TC_MOD_DIR)"
   [ -z "${3:-}" ] || tc_copy_mod "$TC_MOD_DIR" "$3"
-}
-
-# release_commit ROOT_MODULE TAG PINFILE KEY: commit of an upstream release tag.
-# 1) explicit pin in PINFILE, 2) Origin.Hash of the repo's root module at the tag.
-release_commit() {
-  local pin; pin="$(tc_pin "$3" "$4" "$VERSION")"
-  if [ -n "$pin" ]; then COMMIT="$pin"; return 0; fi
-  fetch "$1" "$2"
-  COMMIT="$TC_MOD_HASH"
-  [ -n "$COMMIT" ] || { tc_err "  the proxy gives no Origin.Hash for $1@$2: pin it in ${3#"$TC_REPO"/}"; return 1; }
 }
 
 gobuild() { # gobuild DIR OUT LDFLAGS PKG [extra go build args...]
@@ -88,131 +80,97 @@ pulumi)
   ;;
 
 language-nodejs)
-  # Installed next to the `pulumi` binary of version $VERSION (bundled-plugin lookup). Built at the
-  # same version unless $3 names another one (AIRGAP_TOOLCHAIN_LANGUAGE_NODEJS_VERSION).
-  LHV="${3:-$VERSION}"
+  # Installed next to the `pulumi` binary of version $VERSION (bundled-plugin lookup), built at
+  # version $3 (tools/pulumi/pins.txt). Up to v3.68.0 the host is a package of sdk/v3 itself; later
+  # hosts are their own untagged module, which this machine's Go module proxy refuses (README).
+  LHV="${3:?language host version}"
+  LOG="$TC_LOGS/language-nodejs-$LHV.log"; : >"$LOG"
   D="$TC_ROOT/pulumi-$VERSION"; BIN="$D/bin/pulumi-language-nodejs"
-  LH_MOD=github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
-  PIN="$(tc_pin "$TC_REPO/tools/pulumi/pins.txt" pulumi-language-nodejs "$LHV")"
-  FP="pulumi-language-nodejs $LHV ${PIN:-origin} $GOV recipe=$TC_RECIPE"
+  FP="pulumi-language-nodejs $LHV $GOV recipe=$TC_RECIPE"
   if tc_marker_ok "$D/language-nodejs" "$FP" "$BIN"; then tc_log "  ok (cached): $BIN (v$LHV)"; exit 0; fi
-  tc_log "  building pulumi-language-nodejs $LHV (log: $LOG) ..."
+  tc_log "  building pulumi-language-nodejs $LHV from sdk/v3@v$LHV (log: $LOG) ..."
   mkdir -p "$D/bin" "$D/language-nodejs"; rm -f "$D/language-nodejs/.built"
   WORK="$(mktemp -d "$TC_ROOT/.work-$COMPONENT-$LHV.XXXXXX")"
   fetch github.com/pulumi/pulumi/sdk/v3 "v$LHV" "$WORK/sdk"
-  if [ -d "$WORK/sdk/nodejs/cmd/pulumi-language-nodejs" ] && [ ! -f "$WORK/sdk/nodejs/cmd/pulumi-language-nodejs/go.mod" ]; then
-    # Up to v3.68.0 the language host is a package of the sdk/v3 module itself.
-    LH_DIR="$WORK/sdk"; LH_PKG=./nodejs/cmd/pulumi-language-nodejs
-  else
-    # Since then it is its own module (replaces: ../../../../pkg, ../../..), with no tags:
-    # take the commit of tag pkg/v$LHV (pins.txt first, else the proxy's Origin.Hash).
-    fetch github.com/pulumi/pulumi/pkg/v3 "v$LHV" "$WORK/pkg"
-    REF="${PIN:-$TC_MOD_HASH}"
-    [ -n "$REF" ] || { STEP="resolve commit of pkg/v$LHV"; tc_err "  no Origin.Hash for pkg/v3@v$LHV: add 'pulumi-language-nodejs $LHV <pseudo-version>' to tools/pulumi/pins.txt"; exit 1; }
-    fetch "$LH_MOD" "$REF" "$WORK/sdk/nodejs/cmd/pulumi-language-nodejs"
-    LH_DIR="$WORK/sdk/nodejs/cmd/pulumi-language-nodejs"; LH_PKG=.
+  step "find nodejs/cmd/pulumi-language-nodejs in sdk/v3@v$LHV"
+  if [ ! -d "$WORK/sdk/nodejs/cmd/pulumi-language-nodejs" ] || [ -f "$WORK/sdk/nodejs/cmd/pulumi-language-nodejs/go.mod" ]; then
+    tc_err "  sdk/v3@v$LHV does not contain the language host as a package (only up to v3.68.0): fix tools/pulumi/pins.txt"
+    exit 1
   fi
   step "resolve dependencies"
-  (cd "$LH_DIR" && go list -deps "$LH_PKG" >/dev/null 2>>"$LOG")
-  gobuild "$LH_DIR" "$BIN" "-X $PULUMI_LD_VERSION=v$LHV" "$LH_PKG" -tags "$PULUMI_TAGS"
-  # The dynamic-provider plugin (pulumi.dynamic) is a shell script shipped in @pulumi/pulumi.
-  NPM_DYN="$TC_REPO/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
-  if [ -f "$NPM_DYN" ]; then install -m 0755 "$NPM_DYN" "$D/bin/pulumi-resource-pulumi-nodejs"; fi
+  (cd "$WORK/sdk" && go list -deps ./nodejs/cmd/pulumi-language-nodejs >/dev/null 2>>"$LOG")
+  gobuild "$WORK/sdk" "$BIN" "-X $PULUMI_LD_VERSION=v$LHV" ./nodejs/cmd/pulumi-language-nodejs -tags "$PULUMI_TAGS"
   echo "$FP" >"$D/language-nodejs/.built"
   done_msg "$BIN"
   ;;
 
-kubernetes|command|random)
-  NAME="$COMPONENT"; D="$TC_ROOT/$NAME-$VERSION"; BIN="$D/bin/pulumi-resource-$NAME"
-  PINS="$TC_REPO/tools/providers/pins.txt"
-  PIN="$(tc_pin "$PINS" "$NAME" "$VERSION")"
-  FP="$NAME $VERSION ${PIN:-origin} $GOV recipe=$TC_RECIPE"
+dynamic-shim)
+  # pulumi.dynamic resources run through the plugin `pulumi-resource-pulumi-nodejs`, a shell script
+  # shipped in @pulumi/pulumi; it must sit next to `pulumi` (no ambient plugin lookup).
+  SRC="$TC_REPO/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+  BIN="$(tc_pulumi_bin "$VERSION")/pulumi-resource-pulumi-nodejs"
+  step "copy $SRC"
+  [ -f "$SRC" ] || { tc_err "  $SRC is missing: run npm ci first"; exit 1; }
+  if [ -x "$BIN" ] && cmp -s "$SRC" "$BIN"; then tc_log "  ok (up to date): $BIN"; exit 0; fi
+  mkdir -p "$(dirname "$BIN")"
+  install -m 0755 "$SRC" "$BIN"
+  tc_log "  ok: $BIN"
+  ;;
+
+kubernetes)
+  # VERSION is the plugin version (also stamped into the binary and the schema), $3 the Go version of
+  # github.com/pulumi/pulumi-kubernetes/provider/v4 (a pseudo-version: the proxy maps no hash), from
+  # tools/providers/pins.txt. The provider's go.mod replaces sdk/v4 with ../sdk; the binary imports
+  # no sdk/v4 package, so ../sdk is the sdk/v4 release that go.mod requires (module graph only).
+  REF="${3:?Go module version of provider/v4}"
+  NAME=kubernetes; D="$TC_ROOT/$NAME-$VERSION"; BIN="$D/bin/pulumi-resource-$NAME"
+  FP="$NAME $VERSION $REF $GOV recipe=$TC_RECIPE"
   if tc_marker_ok "$D" "$FP" "$BIN"; then tc_log "  ok (cached): $BIN"; exit 0; fi
-  tc_log "  building pulumi-resource-$NAME $VERSION (log: $LOG) ..."
+  tc_log "  building pulumi-resource-$NAME $VERSION from provider/v4@$REF (log: $LOG) ..."
   mkdir -p "$D/bin"; rm -f "$D/.built"
   WORK="$(mktemp -d "$TC_ROOT/.work-$NAME-$VERSION.XXXXXX")"
-  MAJOR="${VERSION%%.*}"
-  case "$NAME" in
-  kubernetes)
-    release_commit github.com/pulumi/pulumi-kubernetes "v$VERSION+incompatible" "$PINS" kubernetes
-    fetch "github.com/pulumi/pulumi-kubernetes/provider/v$MAJOR" "$COMMIT" "$WORK/provider"
-    # provider/go.mod: replace sdk/v4 => ../sdk; the provider imports it.
-    fetch "github.com/pulumi/pulumi-kubernetes/sdk/v$MAJOR" "v$VERSION" "$WORK/sdk"
-    CMD="$WORK/provider/cmd/pulumi-resource-kubernetes"
-    step "generate schema-embed.json + terraform-mapping-embed.json"
-    (cd "$CMD" && VERSION="$VERSION" run go run ./generate.go)
-    step "resolve dependencies"
-    (cd "$WORK/provider" && go list -deps ./cmd/pulumi-resource-kubernetes >/dev/null 2>>"$LOG")
-    gobuild "$WORK/provider" "$BIN" \
-      "-X github.com/pulumi/pulumi-kubernetes/provider/v$MAJOR/pkg/version.Version=v$VERSION" \
-      ./cmd/pulumi-resource-kubernetes
-    ;;
-  command)
-    ROOT_TAG="v$VERSION"; [ "$MAJOR" -ge 2 ] && ROOT_TAG="v$VERSION+incompatible"
-    release_commit github.com/pulumi/pulumi-command "$ROOT_TAG" "$PINS" command
-    PMOD=github.com/pulumi/pulumi-command/provider; [ "$MAJOR" -ge 2 ] && PMOD="$PMOD/v$MAJOR"
-    fetch "$PMOD" "$COMMIT" "$WORK/provider"
-    step "resolve dependencies"
-    (cd "$WORK/provider" && go list -deps ./cmd/pulumi-resource-command >/dev/null 2>>"$LOG")
-    # Unstamped, the provider reports 0.7.1; main strips a leading v, upstream passes none.
-    gobuild "$WORK/provider" "$BIN" "-X $PMOD/pkg/version.Version=$VERSION" ./cmd/pulumi-resource-command
-    ;;
-  random)
-    release_commit github.com/pulumi/pulumi-random "v$VERSION+incompatible" "$PINS" random
-    PMOD="github.com/pulumi/pulumi-random/provider/v$MAJOR"
-    fetch "$PMOD" "$COMMIT" "$WORK/provider"
-    P="$WORK/provider"
-    if [ ! -f "$P/shim/go.mod" ]; then
-      # provider/go.mod replaces the shim with ./shim, a nested module that the zip leaves out.
-      step "recreate ./shim module"
-      SHIM_MOD=github.com/terraform-providers/terraform-provider-random/shim
-      reqv() { (cd "$P" && go mod edit -json) | "$TC_NODE" -e '
-        let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const m=JSON.parse(s);
-        const r=(m.Require||[]).find(r=>r.Path===process.argv[1]);if(!r)process.exit(1);
-        process.stdout.write(r.Version)})' "$1"; }
-      FW="$(reqv github.com/hashicorp/terraform-plugin-framework)"
-      TFR="$(reqv github.com/terraform-providers/terraform-provider-random)"
-      GOLINE="$(cd "$P" && go mod edit -json | tc_json Go)"
-      mkdir -p "$P/shim"
-      printf 'module %s\n\ngo %s\n\nrequire (\n\tgithub.com/hashicorp/terraform-plugin-framework %s\n\tgithub.com/terraform-providers/terraform-provider-random %s\n)\n' \
-        "$SHIM_MOD" "$GOLINE" "$FW" "$TFR" >"$P/shim/go.mod"
-      cp "$TC_REPO/tools/providers/random-shim.go.txt" "$P/shim/shim.go"
-      (cd "$P/shim" && run go mod tidy)
-    fi
-    step "build pulumi-tfgen-random"
-    (cd "$P" && run go build -o "$WORK/pulumi-tfgen-random" \
-      -ldflags "-X $PMOD/pkg/version.Version=$VERSION" ./cmd/pulumi-tfgen-random)
-    step "generate schema (tfgen schema + go generate)"
-    (cd "$WORK" && PULUMI_HOME="$WORK/.pulumi" PULUMI_CONVERT=0 PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true \
-      PULUMI_MISSING_DOCS_ERROR=false run "$WORK/pulumi-tfgen-random" schema --out "$P/cmd/pulumi-resource-random")
-    (cd "$P" && VERSION="$VERSION" run go generate ./cmd/pulumi-resource-random)
-    step "resolve dependencies"
-    (cd "$P" && go list -deps ./cmd/pulumi-resource-random >/dev/null 2>>"$LOG")
-    gobuild "$P" "$BIN" "-X $PMOD/pkg/version.Version=$VERSION" ./cmd/pulumi-resource-random
-    ;;
-  esac
+  PMOD=github.com/pulumi/pulumi-kubernetes/provider/v4
+  fetch "$PMOD" "$REF" "$WORK/provider"
+  step "read the sdk/v4 version required by provider/go.mod"
+  SDKV="$(cd "$WORK/provider" && go mod edit -json | "$TC_NODE" -e '
+    let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=(JSON.parse(s).Require||[])
+    .find(r=>r.Path==="github.com/pulumi/pulumi-kubernetes/sdk/v4");if(!r)process.exit(1);
+    process.stdout.write(r.Version)})')"
+  fetch github.com/pulumi/pulumi-kubernetes/sdk/v4 "$SDKV" "$WORK/sdk"
+  CMD="$WORK/provider/cmd/pulumi-resource-kubernetes"
+  step "generate schema-embed.json + terraform-mapping-embed.json"
+  (cd "$CMD" && VERSION="$VERSION" run go run ./generate.go)
+  step "resolve dependencies"
+  (cd "$WORK/provider" && go list -deps ./cmd/pulumi-resource-kubernetes >/dev/null 2>>"$LOG")
+  gobuild "$WORK/provider" "$BIN" "-X $PMOD/pkg/version.Version=v$VERSION" ./cmd/pulumi-resource-kubernetes
   echo "$FP" >"$D/.built"
   done_msg "$BIN"
   ;;
 
 plugin-install)
+  # Installs toolchain/NAME-VERSION/bin/pulumi-resource-NAME into PULUMI_HOME with the pulumi CLI
+  # (plugins/resource-NAME-vVERSION/); reinstalls when the installed binary differs from the build.
   NAME="$2"; VERSION="$3"; PV="${4:?pulumi version}"
   LOG="$TC_LOGS/plugin-$NAME-$VERSION.log"; : >"$LOG"
   PULUMI="$(tc_pulumi_bin "$PV")/pulumi"
   BIN="$TC_ROOT/$NAME-$VERSION/bin/pulumi-resource-$NAME"
+  INSTALLED="$TC_PULUMI_HOME/plugins/resource-$NAME-v$VERSION/pulumi-resource-$NAME"
   export PULUMI_HOME="$TC_PULUMI_HOME" PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
-  step "check installed plugins"
+  step "check installed plugin"
   [ -x "$PULUMI" ] || { tc_err "  pulumi $PV is not built"; exit 1; }
   [ -x "$BIN" ] || { tc_err "  $BIN is not built"; exit 1; }
-  if "$PULUMI" plugin ls --json 2>>"$LOG" | "$TC_NODE" -e '
-      let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const l=JSON.parse(s||"[]");
-      process.exit(l.some(p=>p.kind==="resource"&&p.name===process.argv[1]&&p.version===process.argv[2])?0:1)})' \
-      "$NAME" "$VERSION"; then
-    tc_log "  ok (already installed in $PULUMI_HOME)"; exit 0
+  if [ -x "$INSTALLED" ] && cmp -s "$BIN" "$INSTALLED"; then
+    tc_log "  ok (already installed): $INSTALLED"; exit 0
   fi
-  step "pulumi plugin install resource $NAME $VERSION --file $BIN"
-  run "$PULUMI" plugin install resource "$NAME" "$VERSION" --file "$BIN"
-  tc_log "  ok: installed into $PULUMI_HOME/plugins"
+  step "pulumi plugin install resource $NAME $VERSION --file $BIN --reinstall"
+  run "$PULUMI" plugin install resource "$NAME" "$VERSION" --file "$BIN" --reinstall
+  step "check pulumi plugin ls"
+  "$PULUMI" plugin ls --json 2>>"$LOG" | "$TC_NODE" -e '
+    let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const l=JSON.parse(s||"[]");
+    process.exit(l.some(p=>p.kind==="resource"&&p.name===process.argv[1]&&p.version===process.argv[2])?0:1)})' \
+    "$NAME" "$VERSION"
+  cmp -s "$BIN" "$INSTALLED" || { tc_err "  $INSTALLED differs from $BIN after install"; exit 1; }
+  tc_log "  ok: installed $INSTALLED"
   ;;
 
 *) tc_err "unknown component $COMPONENT"; exit 2 ;;

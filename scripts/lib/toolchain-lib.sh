@@ -7,6 +7,8 @@ AIRGAP_CACHE="${AIRGAP_CACHE:-$HOME/.cache/airgap-platform}"
 TC_ROOT="$AIRGAP_CACHE/toolchain"
 TC_LOGS="$TC_ROOT/logs"
 TC_PULUMI_HOME="$AIRGAP_CACHE/pulumi-home"
+TC_PULUMI_PINS="$TC_REPO/tools/pulumi/pins.txt"
+TC_PROVIDER_PINS="$TC_REPO/tools/providers/pins.txt"
 # Bump when a recipe changes in a way that must invalidate cached binaries.
 TC_RECIPE=1
 
@@ -41,16 +43,33 @@ tc_pkg_version() {
     process.stdout.write(v);' "$TC_REPO/package.json" "$1"
 }
 
-# Versions: package.json pins, each overridable by an explicit env var (a deliberate deviation).
-tc_versions() {
-  TC_V_PULUMI="${AIRGAP_TOOLCHAIN_PULUMI_VERSION:-$(tc_pkg_version @pulumi/pulumi)}"
-  TC_V_KUBERNETES="${AIRGAP_TOOLCHAIN_KUBERNETES_VERSION:-$(tc_pkg_version @pulumi/kubernetes)}"
-  TC_V_COMMAND="${AIRGAP_TOOLCHAIN_COMMAND_VERSION:-$(tc_pkg_version @pulumi/command)}"
-  TC_V_RANDOM="${AIRGAP_TOOLCHAIN_RANDOM_VERSION:-$(tc_pkg_version @pulumi/random)}"
-  TC_V_LANGUAGE_NODEJS="${AIRGAP_TOOLCHAIN_LANGUAGE_NODEJS_VERSION:-$TC_V_PULUMI}"
+# tc_pin FILE NAME NFIELDS -> fields 2..NFIELDS of the one line whose first field is NAME
+# ('#' lines are comments). Fails, naming the file, on no line, several lines or missing fields.
+tc_pin() {
+  local out rc=0
+  out="$(awk -v k="$2" -v n="$3" '
+    $1 ~ /^#/ || NF == 0 { next }
+    $1 == k { c++; if (NF < n) bad = 1; line = $2; for (i = 3; i <= n; i++) line = line " " $i }
+    END { if (c != 1 || bad) exit 1; print line }' "$1" 2>/dev/null)" || rc=1
+  if [ "$rc" -ne 0 ] || [ -z "$out" ]; then
+    tc_err "${1#"$TC_REPO"/}: need exactly one '$2' line with $3 fields"
+    return 1
+  fi
+  printf '%s' "$out"
 }
 
-# Where the pulumi CLI + language host for a version live (also used by pulumi-env.sh).
+# tc_versions: the toolchain's versions. The CLI is built at the npm @pulumi/pulumi version; the
+# language host and the kubernetes provider come from the pin files (see tools/pulumi/README.md).
+#   TC_V_PULUMI, TC_V_LANGUAGE_NODEJS, TC_V_KUBERNETES (plugin version), TC_REF_KUBERNETES (Go module version)
+tc_versions() {
+  local k
+  TC_V_PULUMI="$(tc_pkg_version @pulumi/pulumi)" || return 1
+  TC_V_LANGUAGE_NODEJS="$(tc_pin "$TC_PULUMI_PINS" pulumi-language-nodejs 2)" || return 1
+  k="$(tc_pin "$TC_PROVIDER_PINS" kubernetes 3)" || return 1
+  TC_V_KUBERNETES="${k%% *}"; TC_REF_KUBERNETES="${k#* }"
+}
+
+# Where the pulumi CLI + language host for a version live (pulumi-env.sh computes the same path).
 tc_pulumi_bin() { printf '%s/pulumi-%s/bin' "$TC_ROOT" "$1"; }
 
 # Environment for every go command we run.
@@ -58,13 +77,6 @@ tc_go_env() {
   export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false"
   unset GOOS GOARCH GOWORK 2>/dev/null || true
   export GOWORK=off
-}
-
-# tc_pin FILE KEY VERSION -> the pinned Go module version for KEY@VERSION, or ''.
-# Line format: KEY<space>UPSTREAM_VERSION<space>GO_MODULE_VERSION ('#' starts a comment).
-tc_pin() {
-  [ -f "$1" ] || return 0
-  awk -v k="$2" -v v="$3" '$1 !~ /^#/ && $1 == k && $2 == v { print $3; exit }' "$1"
 }
 
 # tc_mod MODULE VERSION_OR_HASH: go mod download; sets TC_MOD_DIR, TC_MOD_VERSION,
