@@ -79,8 +79,8 @@ tc_go_env() {
   export GOWORK=off
 }
 
-# tc_mod MODULE VERSION_OR_HASH: go mod download; sets TC_MOD_DIR, TC_MOD_VERSION,
-# TC_MOD_GOMOD, TC_MOD_HASH (Origin.Hash, may be empty). Returns 1 with the proxy's message.
+# tc_mod MODULE VERSION: go mod download; sets TC_MOD_DIR and TC_MOD_VERSION. Returns 1 with the
+# proxy's message.
 tc_mod() {
   local out err tmp
   tmp="$(mktemp -d)"
@@ -93,8 +93,6 @@ tc_mod() {
     return 1
   fi
   TC_MOD_VERSION="$(printf '%s' "$out" | tc_json Version)"
-  TC_MOD_GOMOD="$(printf '%s' "$out" | tc_json GoMod)"
-  TC_MOD_HASH="$(printf '%s' "$out" | tc_json Origin.Hash)"
 }
 
 # tc_copy_mod DIR DEST: writable copy of a (read-only) module cache directory.
