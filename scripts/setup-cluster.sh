@@ -110,7 +110,7 @@ if [ $DO_APT = 1 ]; then
   STEP="apt-get install ${APT_PACKAGES[*]}"
   missing=()
   for p in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed' || missing+=("$p")
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = 'install ok installed' ] || missing+=("$p")
   done
   if [ ${#missing[@]} -eq 0 ]; then
     log "apt packages ${APT_PACKAGES[*]} ... ok (installed)"
@@ -159,11 +159,15 @@ build kwokctl "$KWOK_VERSION" tools/kwok sigs.k8s.io/kwok/cmd/kwokctl "$KWOK_LDF
 # ---- verify the stamps and write the manifest ---------------------------------------
 STEP="verify versions"
 bin() { echo "$CACHE/$1-$2/bin/$1"; }
-"$(bin kube-apiserver "$K8S_VERSION")" --version | grep -qx "Kubernetes $K8S_VERSION" \
+# Capture first: `cmd | grep -q` under pipefail fails when grep exits early and cmd gets SIGPIPE.
+reported=$("$(bin kube-apiserver "$K8S_VERSION")" --version)
+grep -qx "Kubernetes $K8S_VERSION" <<<"$reported" \
   || { echo "[cluster] kube-apiserver --version is not 'Kubernetes $K8S_VERSION'" >&2; exit 1; }
-"$(bin etcd "$ETCD_VERSION")" --version | grep -q "etcd Version: ${ETCD_VERSION#v}" \
+reported=$("$(bin etcd "$ETCD_VERSION")" --version)
+grep -q "etcd Version: ${ETCD_VERSION#v}" <<<"$reported" \
   || { echo "[cluster] etcd --version does not report ${ETCD_VERSION#v}" >&2; exit 1; }
-"$(bin kwokctl "$KWOK_VERSION")" --version | grep -q "${KWOK_VERSION#v}" \
+reported=$("$(bin kwokctl "$KWOK_VERSION")" --version)
+grep -q "${KWOK_VERSION#v}" <<<"$reported" \
   || { echo "[cluster] kwokctl --version does not report ${KWOK_VERSION#v}" >&2; exit 1; }
 log "versions ... ok"
 
