@@ -66,6 +66,30 @@ describe("lumen app stack with the Pulumi engine (e2e)", function () {
     it("matches the committed render (apps/lumen/rendered), so Git holds what the stack file says", () =>
         assert.deepStrictEqual(snapshot(COMMITTED), first));
 
+    it("releases v1.5.4 with one command: one line of the stack file and one line of the Rollout change", () => {
+        const stack = `e2e-release-${process.pid}`;
+        const file = path.join(APP_DIR, `Pulumi.${stack}.yaml`);
+        const original = fs.readFileSync(STACK_FILE, "utf8");
+        fs.writeFileSync(file, original);
+        try {
+            const r = sh(`bash release.sh v1.5.4 --stack ${stack} --output "${tmp}/release"`);
+            assert.strictEqual(r.code, 0, r.out);
+            const changedLines = (a: string, b: string) => {
+                const x = a.split("\n");
+                const y = b.split("\n");
+                assert.strictEqual(x.length, y.length);
+                return x.map((line, i) => [line, y[i]]).filter(([p, q]) => p !== q);
+            };
+            assert.deepStrictEqual(changedLines(original, fs.readFileSync(file, "utf8")), [["  lumen-app:imageTag: v1.5.3", "  lumen-app:imageTag: v1.5.4"]]);
+            const released = snapshot(path.join(tmp, "release"));
+            const differing = Object.keys(first).filter((n) => first[n] !== released[n]);
+            assert.deepStrictEqual(differing, ["argoproj.io_v1alpha1-rollout-lumen-lumen-api.yaml"]);
+            assert.deepStrictEqual(changedLines(first[differing[0]], released[differing[0]]).map(([, q]) => q.trim()), ["- image: 192.168.2.2:5000/lumen-api:v1.5.4"]);
+        } finally {
+            fs.rmSync(file, { force: true });
+        }
+    });
+
     it("rejects weights 20 then 10 before rendering, and restores the stack file", () => {
         const stack = `e2e-bad-${process.pid}`;
         const file = path.join(APP_DIR, `Pulumi.${stack}.yaml`);
@@ -82,19 +106,33 @@ describe("lumen app stack with the Pulumi engine (e2e)", function () {
         }
     });
 
-    it("passes pulumi preview --policy-pack ../../policy", () => {
-        const state = path.join(tmp, "state");
-        fs.mkdirSync(state);
+    /** `pulumi preview` of the committed stack file with the pack, in a throwaway backend. */
+    function preview(extra: string): { code: number; out: string } {
+        const state = fs.mkdtempSync(path.join(tmp, "state-"));
         // `stack init` on the throwaway backend writes its salt into the stack file: put the file back.
         const before = fs.readFileSync(STACK_FILE, "utf8");
-        const r = sh([
-            `export PULUMI_BACKEND_URL="file://${state}" PULUMI_CONFIG_PASSPHRASE=e2e; unset KUBECONFIG`,
-            "pulumi stack init airgap --non-interactive >/dev/null",
-            `pulumi preview --stack airgap --non-interactive --policy-pack ${POLICY_PACK} --policy-pack-config policy-config.json`,
-        ].join(" && "));
-        fs.writeFileSync(STACK_FILE, before);
+        try {
+            return sh([
+                `export PULUMI_BACKEND_URL="file://${state}" PULUMI_CONFIG_PASSPHRASE=e2e; unset KUBECONFIG`,
+                "pulumi stack init airgap --non-interactive >/dev/null",
+                `pulumi preview --stack airgap --non-interactive --policy-pack ${POLICY_PACK} ${extra}`,
+            ].join(" && "));
+        } finally {
+            fs.writeFileSync(STACK_FILE, before);
+        }
+    }
+
+    it("passes pulumi preview --policy-pack with every Rollout rule", () => {
+        const r = preview("--policy-pack-config policy-config.json");
         assert.strictEqual(r.code, 0, r.out);
-        assert.match(r.out, /Policies:|airgap-platform/);
-        assert.doesNotMatch(r.out, /mandatory/i);
+        assert.match(r.out, /✅ airgap-platform@v[\d.]+/);
+        assert.doesNotMatch(r.out, /\[mandatory\]|\[advisory\]/);
+    });
+
+    it("really runs the pack: without policy-config.json only the CRD-dependency rule blocks", () => {
+        const r = preview("");
+        assert.notStrictEqual(r.code, 0, r.out);
+        const rules = new Set([...r.out.matchAll(/\[(?:mandatory|advisory)\] \[severity: \w+\]\s+([a-z-]+)/g)].map((m) => m[1]));
+        assert.deepStrictEqual([...rules], ["stack-enforce-crd-dependency"], r.out);
     });
 });
