@@ -5,12 +5,13 @@
 #   npm run release -- --render                re-render the current config (no tag change)
 #   options: --stack NAME (default airgap)  --output DIR (default: the stack's outputDir)
 #
-# 1. Checks the tag (an exact version or a commit SHA, never latest), then writes it to the stack file with
-#    `pulumi config set imageTag`.
-# 2. Renders with `pulumi up --policy-pack ../../policy` into renderDir, against a throwaway local state: every
-#    render creates every object, so the output depends only on the program and the stack file, and a
-#    render never needs (or leaves) state anywhere. The provider writes files; nothing reaches a cluster.
-# 3. Publishes renderDir/1-manifest/*.yaml flat into the folder Argo CD watches (publish.ts).
+# 1. Checks the tag (an exact version or a commit SHA, never latest).
+# 2. Renders a copy of the stack file with the tag set (`pulumi config set imageTag`) through
+#    `pulumi up --policy-pack`, against a throwaway local state: every render creates every object, so the
+#    output depends only on the program and the stack file, and a render never needs (or leaves) state
+#    anywhere. The provider writes files; nothing reaches a cluster.
+# 3. Publishes <render>/1-manifest/*.yaml flat into the folder Argo CD watches (publish.ts), then writes the
+#    tag into the stack file itself (`pulumi config set imageTag`).
 # On any failure the stack file and the published folder are left as they were.
 set -euo pipefail
 
@@ -59,17 +60,16 @@ stack_file="$here/Pulumi.$stack.yaml"
 [ -f "$stack_file" ] || die "$stack_file does not exist"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/lumen-release.XXXXXX")"
-cp "$stack_file" "$work/stack-file.orig"
-restore_stack_file=true
+# The render runs on a copy of the stack file, as a stack of its own name in a throwaway backend: concurrent
+# renders never share a file, and the committed stack file changes only when a release succeeds.
+render_stack="lumen-render-$$"
+render_stack_file="$here/Pulumi.$render_stack.yaml"
+config="$work/Pulumi.$stack.yaml"
+cp "$stack_file" "$config"
 cleanup() {
   local rc=$?
-  if [ $rc -ne 0 ] && $restore_stack_file; then
-    cp "$work/stack-file.orig" "$stack_file"
-    log "failed: $(basename "$stack_file") restored, nothing published"
-  elif ! grep -q '^encryptionsalt:' "$work/stack-file.orig"; then
-    # `stack init` on the throwaway backend adds a salt for its passphrase; it is not part of the release.
-    sed -i '/^encryptionsalt:/d' "$stack_file"
-  fi
+  [ $rc -eq 0 ] || log "failed: nothing published, $(basename "$stack_file") unchanged"
+  rm -f "$render_stack_file"
   rm -rf "$work"
   exit $rc
 }
@@ -85,29 +85,33 @@ unset PULUMI_CONFIG_PASSPHRASE_FILE
 unset KUBECONFIG
 
 cd "$here"
-pulumi stack init "$stack" --non-interactive >/dev/null
-if ! $render_only; then
-  pulumi config set --stack "$stack" imageTag "$version"
-  log "imageTag = $version in $(basename "$stack_file")"
-fi
-
-render_dir="$(pulumi config get --stack "$stack" renderDir 2>/dev/null || echo .render)"
-[ -n "$output" ] || output="$(pulumi config get --stack "$stack" outputDir 2>/dev/null || echo rendered/03-airgap-zone/manifests/app)"
-case "$render_dir" in /*) ;; *) render_dir="$here/$render_dir" ;; esac
+on_copy=(--stack "$render_stack" --config-file "$config")
+pulumi stack init "$render_stack" --non-interactive >/dev/null
+$render_only || pulumi config set "${on_copy[@]}" imageTag "$version"
+[ -n "$output" ] || output="$(pulumi config get "${on_copy[@]}" outputDir 2>/dev/null || echo rendered/03-airgap-zone/manifests/app)"
 case "$output" in /*) ;; *) output="$here/$output" ;; esac
-rm -rf "$render_dir"
+# Each run renders into its own folder (renderDir of the stack file is for a plain `pulumi up`).
+render_dir="$work/render"
+pulumi config set "${on_copy[@]}" renderDir "$render_dir"
 
 # The pack's executable analyzer where it exists (language hosts without RunPlugin), else the pack folder.
 policy_pack="$repo/policy"
 [ -x "$repo/policy/analyzer.sh" ] && policy_pack="$repo/policy/analyzer.sh"
 
-log "rendering stack $stack with the policy pack into $render_dir"
-pulumi up --stack "$stack" --yes --non-interactive --skip-preview \
+log "rendering $(basename "$stack_file")${version:+ with imageTag $version} through the policy pack"
+pulumi up "${on_copy[@]}" --yes --non-interactive --skip-preview \
   --policy-pack "$policy_pack" --policy-pack-config "$here/policy-config.json" >"$work/up.log" 2>&1 || {
   cat "$work/up.log" >&2
-  die "pulumi up failed (configuration or policy violation above); nothing was published"
+  die "pulumi up failed (configuration or policy violation above)"
 }
 
 "$repo/node_modules/.bin/ts-node" --transpile-only "$here/publish.ts" "$render_dir" "$output"
-restore_stack_file=false
-log "done: review and commit $(realpath --relative-to="${INIT_CWD:-$PWD}" "$output" 2>/dev/null || echo "$output") and $(basename "$stack_file")"
+if ! $render_only; then
+  # The one change to the committed stack file (without the salt the passphrase provider may add).
+  had_salt=false
+  grep -q '^encryptionsalt:' "$stack_file" && had_salt=true
+  pulumi config set --stack "$render_stack" --config-file "$stack_file" imageTag "$version"
+  $had_salt || sed -i '/^encryptionsalt:/d' "$stack_file"
+  log "imageTag = $version in $(basename "$stack_file")"
+fi
+log "done: review and commit $(realpath --relative-to="${INIT_CWD:-$PWD}" "$output" 2>/dev/null || echo "$output")$($render_only || echo " and $(basename "$stack_file")")"
