@@ -3,7 +3,7 @@
 import { APP_DETECTION_SCHEMA, matchesChart } from "../lib/argo-cd";
 import { defineRule } from "../lib/rule";
 import { StackGraph, StackNode } from "../lib/stack-graph";
-import { rec, str } from "../lib/values";
+import { isUnknown, rec, str } from "../lib/values";
 
 interface Config {
     crdInstallerCharts: Record<string, string[]>;
@@ -55,6 +55,7 @@ export const stackEnforceCrdDependency = defineRule<Config>({
     kinds: [],
     checkStack(graph, ctx, report) {
         const installers = new Map<string, Set<string>>();
+        let chartsUnresolved = false;
         const add = (kind: string, urn: string): void => {
             let set = installers.get(kind);
             if (set === undefined) {
@@ -73,6 +74,8 @@ export const stackEnforceCrdDependency = defineRule<Config>({
             } else if (CHART_TYPES.has(node.type)) {
                 const chart = str(node.props.chart);
                 if (chart === undefined) {
+                    // During preview a chart named from an unknown value may install any CRD: judge at `up`.
+                    chartsUnresolved ||= isUnknown(node.props.chart);
                     continue;
                 }
                 const name = chartNameOf(chart);
@@ -102,6 +105,9 @@ export const stackEnforceCrdDependency = defineRule<Config>({
             }
             const targets = installers.get(kind);
             if (targets === undefined || targets.size === 0) {
+                if (chartsUnresolved) {
+                    continue;
+                }
                 report(`${kind} "${node.name}" is an argoproj.io resource, but no resource in the stack installs its CRD (a CustomResourceDefinition or an argo-rollouts/argo-cd Helm release); install the CRDs in the stack and make this resource depend on them.`, node.urn);
                 continue;
             }

@@ -72,7 +72,9 @@ describe("bootstrap on a local cluster (real engine)", function () {
         const revealed = JSON.parse((await f.ws!.mustPulumi(["stack", "export", "--show-secrets"])).stdout);
         const generated: string[] = revealed.deployment.resources
             .filter((r: any) => r.type === "pulumi-nodejs:dynamic/airgap:GeneratedPassword")
-            .flatMap((r: any) => [r.outputs.result, r.outputs.bcryptHash]);
+            .flatMap((r: any) => [r.outputs.result, r.outputs.bcryptHash])
+            // --show-secrets keeps the secret envelope, with the value as JSON in `plaintext`.
+            .map((v: any) => (typeof v === "string" ? v : JSON.parse(v.plaintext)));
         assert.strictEqual(generated.length, 10);
         const plain = (await f.ws!.mustPulumi(["stack", "export"])).stdout;
         for (const secret of generated) {

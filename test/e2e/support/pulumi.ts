@@ -45,6 +45,8 @@ export class Workspace {
             PULUMI_BACKEND_URL: `file://${path.join(this.dir, "state")}`,
             PULUMI_CONFIG_PASSPHRASE: "airgap-e2e",
             PULUMI_SKIP_CONFIRMATIONS: "true",
+            // Unlocks --event-log, which the ordering checks and the benchmark read.
+            PULUMI_DEBUG_COMMANDS: "true",
             ...extraEnv,
         };
     }

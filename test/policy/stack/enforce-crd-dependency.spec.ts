@@ -4,6 +4,7 @@ import { chartNameOf, stackEnforceCrdDependency as rule } from "../../../policy/
 import * as fx from "../fixtures";
 import { assertFinding, assertNoFinding, k8s, lintStack, TestResource } from "../helpers";
 import * as assert from "assert";
+import { UNKNOWN } from "../../../policy/lib/values";
 
 const release: TestResource = { type: "kubernetes:helm.sh/v3:Release", name: "argo-rollouts", props: { chart: "oci://192.168.2.2:5000/charts/argo-rollouts", version: "2.40.9" } };
 const component = (name: string, dependsOn?: string[]): TestResource => ({ type: "airgap:index:LumenApp", name, props: {}, dependsOn });
@@ -35,6 +36,13 @@ describe(rule.name, () => {
 
     it("flags an argoproj.io resource whose CRD nothing in the stack installs", () => {
         assertFinding(lintStack([k8s(fx.lumenApplication())], [rule]), rule.name, "Application \"lumen-app\" is an argoproj.io resource, but no resource in the stack installs its CRD");
+    });
+
+    it("waits for `up` when a chart is still named by an unknown value during preview", () => {
+        const pending: TestResource = { type: "kubernetes:helm.sh/v4:Chart", name: "argocd-chart", props: { chart: UNKNOWN } };
+        assertNoFinding(lintStack([pending, k8s(fx.lumenApplication(), { dependsOn: ["argocd-chart"] })], [rule]));
+        const known: TestResource = { type: "kubernetes:helm.sh/v4:Chart", name: "gitea-chart", props: { chart: "oci://192.168.2.2:5000/charts/gitea" } };
+        assertFinding(lintStack([known, k8s(fx.lumenApplication())], [rule]), rule.name, "no resource in the stack installs its CRD");
     });
 
     it("reads chart names from names, .tgz paths and OCI URLs", () => {
