@@ -16,7 +16,7 @@ K8S_VERSION=v1.36.1
 K8S_BUILD_DATE=2026-01-01T00:00:00Z                    # fixed, so rebuilds are reproducible
 ETCD_VERSION=v3.6.16
 KWOK_VERSION=v0.8.0
-APT_PACKAGES=(openssh-server docker-registry)
+APT_PACKAGES=(openssh-client openssh-server docker-registry)
 # -----------------------------------------------------------------------------
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

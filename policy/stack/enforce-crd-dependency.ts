@@ -3,7 +3,7 @@
 import { APP_DETECTION_SCHEMA, matchesChart } from "../lib/argo-cd";
 import { defineRule } from "../lib/rule";
 import { StackGraph, StackNode } from "../lib/stack-graph";
-import { isUnknown, rec, str } from "../lib/values";
+import { rec, str } from "../lib/values";
 
 interface Config {
     crdInstallerCharts: Record<string, string[]>;
@@ -74,8 +74,9 @@ export const stackEnforceCrdDependency = defineRule<Config>({
             } else if (CHART_TYPES.has(node.type)) {
                 const chart = str(node.props.chart);
                 if (chart === undefined) {
-                    // During preview a chart named from an unknown value may install any CRD: judge at `up`.
-                    chartsUnresolved ||= isUnknown(node.props.chart);
+                    // A chart without a known name (during preview its inputs may be unknown, and the engine
+                    // may leave them out) may install any CRD: judge at `up`, when it is known.
+                    chartsUnresolved = true;
                     continue;
                 }
                 const name = chartNameOf(chart);

@@ -56,9 +56,7 @@ export function platformFixture(stack: string) {
         if (fixture.ws) {
             // Best effort: a failed test must not leave the registry process behind.
             await fixture.ws.pulumi(["destroy", "--yes", "--config-file", fixture.ws.configFile]);
-            if (!process.env.AIRGAP_E2E_KEEP) {
-                fixture.ws.remove();
-            }
+            fixture.ws.remove();
         }
         await fixture.sshd?.stop();
         await fixture.cluster?.stop();

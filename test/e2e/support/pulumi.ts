@@ -35,7 +35,13 @@ export class Workspace {
     readonly configFile: string;
     readonly env: NodeJS.ProcessEnv;
 
+    /** `pulumi stack init` writes the passphrase salt into Pulumi.<stack>.yaml beside Pulumi.yaml: put it back after. */
+    private readonly projectStackFile: string;
+    private readonly projectStackFileBefore: string | undefined;
+
     constructor(readonly stack: string, stackFile: string, extraEnv: NodeJS.ProcessEnv = {}, readonly projectDir = ROOT) {
+        this.projectStackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
+        this.projectStackFileBefore = fs.existsSync(this.projectStackFile) ? fs.readFileSync(this.projectStackFile, "utf8") : undefined;
         this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `airgap-e2e-${stack}-`));
         fs.mkdirSync(path.join(this.dir, "state"));
         this.configFile = path.join(this.dir, `Pulumi.${stack}.yaml`);
@@ -75,6 +81,11 @@ export class Workspace {
     }
 
     remove(): void {
+        if (this.projectStackFileBefore === undefined) {
+            fs.rmSync(this.projectStackFile, { force: true });
+        } else {
+            fs.writeFileSync(this.projectStackFile, this.projectStackFileBefore);
+        }
         fs.rmSync(this.dir, { recursive: true, force: true });
     }
 }

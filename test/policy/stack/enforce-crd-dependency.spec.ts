@@ -41,6 +41,9 @@ describe(rule.name, () => {
     it("waits for `up` when a chart is still named by an unknown value during preview", () => {
         const pending: TestResource = { type: "kubernetes:helm.sh/v4:Chart", name: "argocd-chart", props: { chart: UNKNOWN } };
         assertNoFinding(lintStack([pending, k8s(fx.lumenApplication(), { dependsOn: ["argocd-chart"] })], [rule]));
+        // The engine may also leave unknown inputs out of the props altogether.
+        const bare: TestResource = { type: "kubernetes:helm.sh/v4:Chart", name: "argocd-chart", props: {} };
+        assertNoFinding(lintStack([bare, k8s(fx.lumenApplication(), { dependsOn: ["argocd-chart"] })], [rule]));
         const known: TestResource = { type: "kubernetes:helm.sh/v4:Chart", name: "gitea-chart", props: { chart: "oci://192.168.2.2:5000/charts/gitea" } };
         assertFinding(lintStack([known, k8s(fx.lumenApplication())], [rule]), rule.name, "no resource in the stack installs its CRD");
     });

@@ -1,0 +1,112 @@
+// Copyright 2026, airgap-platform authors.
+//
+// `npm run bench:e2e`: wall time of preview, first up, no-op up and destroy of the local stack on a fresh
+// local cluster, and the critical path of the first up (the longest chain of dependent steps, from the
+// engine's event log and the dependencies in the state). Not a timed test: it prints, it does not judge.
+
+import * as fs from "fs";
+import * as path from "path";
+import { startCluster } from "./harness/cluster";
+import { startSshd } from "./harness/sshd";
+import { POLICY, REGISTRY, STACK_FILE } from "./support/fixture";
+import { EngineEvent, readEventLog, Workspace } from "./support/pulumi";
+
+interface Step {
+    urn: string;
+    start: number;
+    end: number;
+}
+
+/** Start and end (event-log timestamps, seconds) of every resource step of an update. */
+export function stepTimes(events: EngineEvent[]): Map<string, Step> {
+    const steps = new Map<string, Step>();
+    for (const e of events) {
+        const pre = e.resourcePreEvent?.metadata;
+        const done = e.resOutputsEvent?.metadata;
+        if (pre && !steps.has(pre.urn)) {
+            steps.set(pre.urn, { urn: pre.urn, start: e.timestamp, end: e.timestamp });
+        }
+        if (done && steps.has(done.urn)) {
+            steps.get(done.urn)!.end = e.timestamp;
+        }
+    }
+    return steps;
+}
+
+/**
+ * The longest chain of dependent steps: each step's weight is its own duration, and a step waits for its
+ * dependencies (explicit and through inputs). Returns the chain's length in seconds and its steps.
+ */
+export function criticalPath(steps: Map<string, Step>, dependencies: Map<string, string[]>): { seconds: number; chain: string[] } {
+    const memo = new Map<string, { seconds: number; chain: string[] }>();
+    const visit = (urn: string): { seconds: number; chain: string[] } => {
+        const known = memo.get(urn);
+        if (known) {
+            return known;
+        }
+        const own = steps.get(urn);
+        let best = { seconds: 0, chain: [] as string[] };
+        for (const dep of dependencies.get(urn) ?? []) {
+            const candidate = visit(dep);
+            if (candidate.seconds > best.seconds) {
+                best = candidate;
+            }
+        }
+        const result = { seconds: best.seconds + (own ? own.end - own.start : 0), chain: [...best.chain, urn] };
+        memo.set(urn, result);
+        return result;
+    };
+    let longest = { seconds: 0, chain: [] as string[] };
+    for (const urn of steps.keys()) {
+        const candidate = visit(urn);
+        if (candidate.seconds > longest.seconds) {
+            longest = candidate;
+        }
+    }
+    return longest;
+}
+
+async function main(): Promise<void> {
+    fs.rmSync("/tmp/airgap-e2e", { recursive: true, force: true });
+    const cluster = await startCluster({ workers: 1 });
+    const sshd = await startSshd({ port: REGISTRY.sshPort });
+    const ws = new Workspace("bench", STACK_FILE, { KUBECONFIG: cluster.kubeconfigPath });
+    const timings: Record<string, number> = {};
+    try {
+        await ws.init({ "airgap-platform:sshPrivateKey": sshd.privateKey });
+        const config = ["--config-file", ws.configFile];
+        const events = path.join(ws.dir, "up-events.jsonl");
+        timings.preview = (await ws.mustPulumi(["preview", ...POLICY, ...config])).seconds;
+        timings.firstUp = (await ws.mustPulumi(["up", "--yes", "--skip-preview", "--event-log", events, ...config])).seconds;
+        timings.noOpUp = (await ws.mustPulumi(["up", "--yes", "--skip-preview", "--expect-no-changes", ...config])).seconds;
+
+        const state = JSON.parse((await ws.mustPulumi(["stack", "export"])).stdout);
+        const dependencies = new Map<string, string[]>(state.deployment.resources.map((r: any) => [
+            r.urn, [...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat() as string[]],
+        ]));
+        timings.destroy = (await ws.mustPulumi(["destroy", "--yes", ...config])).seconds;
+
+        const path_ = criticalPath(stepTimes(readEventLog(events)), dependencies);
+        console.log("phase          wall (s)");
+        for (const [phase, seconds] of Object.entries(timings)) {
+            console.log(`${phase.padEnd(14)} ${seconds.toFixed(1).padStart(8)}`);
+        }
+        console.log(`\ncritical path of the first up: ${path_.seconds} s (event-log timestamps are whole seconds), ${path_.chain.length} steps:`);
+        for (const urn of path_.chain) {
+            console.log(`  ${urn.split("::").slice(-2).join("::")}`);
+        }
+        console.log(`first up / critical path: ${(timings.firstUp / Math.max(path_.seconds, 1)).toFixed(2)} (aim: at most 1.2)`);
+    } finally {
+        await ws.pulumi(["destroy", "--yes", "--config-file", ws.configFile]);
+        ws.remove();
+        await sshd.stop();
+        await cluster.stop();
+    }
+}
+
+if (require.main === module) {
+    main().catch((e) => {
+        console.error(e);
+        process.exit(1);
+    });
+}
