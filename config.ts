@@ -140,6 +140,8 @@ export const platformSchema = z.strictObject({
             nodeExporter: imageRef.default("prometheus/node-exporter:v1.12.1-distroless"),
             grafana: imageRef.default("grafana/grafana:13.2.0"),
             grafanaSidecar: imageRef.default("kiwigrid/k8s-sidecar:2.10.1"),
+            /** Certificate Jobs of the admission webhooks; kept internal even though the webhooks are off. */
+            webhookCertgen: imageRef.default("jkroepke/kube-webhook-certgen:1.8.7"),
         }).prefault({}),
     }),
     argoRollouts: component({

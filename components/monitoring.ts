@@ -84,7 +84,7 @@ export function monitoringValues(images: MonitoringImages, registry: string, gra
             image: image("operator"),
             prometheusConfigReloader: { image: image("configReloader") },
             // Both off, or the operator mounts a certificate Secret that only the hook Jobs create.
-            admissionWebhooks: { enabled: false, patch: { enabled: false } },
+            admissionWebhooks: { enabled: false, patch: { enabled: false, image: image("webhookCertgen") } },
             tls: { enabled: false },
             // Prometheus/Alertmanager objects created outside the chart default to quay.io otherwise.
             prometheusDefaultBaseImageRegistry: registry,
