@@ -13,4 +13,8 @@ bash "$repo/scripts/setup-toolchain.sh"
 
 cd "$repo"
 pulumi stack select --create "$stack"
-pulumi up --stack "$stack" --policy-pack "$repo/policy" "$@"
+# The language host built here has no RunPlugin: the pack runs through its wrapper. A stack may carry its
+# own pack config (e.g. the local stack's registry address) as policy/policy-config.<stack>.json.
+policy=(--policy-pack "$repo/policy/analyzer.sh")
+[ -f "$repo/policy/policy-config.$stack.json" ] && policy+=(--policy-pack-config "$repo/policy/policy-config.$stack.json")
+pulumi up --stack "$stack" "${policy[@]}" "$@"
