@@ -237,6 +237,11 @@ export function prometheusOf(metric: Record<string, unknown>): Record<string, un
     return isRecord(prometheus) ? prometheus : undefined;
 }
 
+/** The metrics of a template that query Prometheus. */
+export function prometheusMetricsOf(template: Entry): ReturnType<typeof metricsOf> {
+    return metricsOf(template).filter(({ metric }) => prometheusOf(metric) !== undefined);
+}
+
 /** The metric's success and failure conditions that are set, with their field names. */
 export function conditionsOf(metric: Record<string, unknown>): Array<{ field: "successCondition" | "failureCondition"; value: unknown }> {
     const out: Array<{ field: "successCondition" | "failureCondition"; value: unknown }> = [];

@@ -1,6 +1,6 @@
 // Copyright 2026, airgap-platform authors.
 
-import { conditionsOf, metricsOf, prometheusOf, TEMPLATE_KINDS } from "../../../lib/argo-rollouts";
+import { TEMPLATE_KINDS, conditionsOf, prometheusMetricsOf } from "../../../lib/argo-rollouts";
 import { parseCondition, unguardedElementRead } from "../../../lib/expr";
 import { defineRule } from "../../../lib/rule";
 
@@ -20,10 +20,7 @@ export const analysisTemplateEnforceEmptyResultGuard = defineRule({
     scope: "resource",
     kinds: [...TEMPLATE_KINDS],
     check(entry, _ctx, report) {
-        for (const { metric, path, name } of metricsOf(entry)) {
-            if (prometheusOf(metric) === undefined) {
-                continue;
-            }
+        for (const { metric, path, name } of prometheusMetricsOf(entry)) {
             for (const { field, value } of conditionsOf(metric)) {
                 if (typeof value !== "string") {
                     continue;

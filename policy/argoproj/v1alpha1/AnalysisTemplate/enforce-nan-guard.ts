@@ -1,6 +1,6 @@
 // Copyright 2026, airgap-platform authors.
 
-import { conditionsOf, metricsOf, prometheusOf, TEMPLATE_KINDS } from "../../../lib/argo-rollouts";
+import { TEMPLATE_KINDS, conditionsOf, prometheusMetricsOf } from "../../../lib/argo-rollouts";
 import { callsIsNaN, parseCondition, readsResult } from "../../../lib/expr";
 import { defineRule } from "../../../lib/rule";
 
@@ -20,10 +20,7 @@ export const analysisTemplateEnforceNanGuard = defineRule({
     scope: "resource",
     kinds: [...TEMPLATE_KINDS],
     check(entry, _ctx, report) {
-        for (const { metric, path, name } of metricsOf(entry)) {
-            if (prometheusOf(metric) === undefined) {
-                continue;
-            }
+        for (const { metric, path, name } of prometheusMetricsOf(entry)) {
             const parsed = conditionsOf(metric)
                 .filter((c) => typeof c.value === "string")
                 .map((c) => ({ field: c.field, result: parseCondition(c.value as string) }));
