@@ -7,7 +7,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { getJson, platformFixture, POLICY } from "./support/fixture";
+import { getJson, platformFixture, POLICY, STACK_FILE } from "./support/fixture";
 import { ROOT, Workspace } from "./support/pulumi";
 
 /** Resolves once `file` (an event log) holds at least `n` finished Kubernetes steps. */
@@ -62,6 +62,26 @@ describe("recovery from an API server crash in the middle of pulumi up (real eng
 
 describe("a stack that breaks the conventions (real engine)", function () {
     this.timeout(10 * 60_000);
+
+    it("stops bad config before anything is created, naming every bad key", async () => {
+        const ws = new Workspace("badconfig", STACK_FILE);
+        try {
+            await ws.init({});
+            fs.writeFileSync(ws.configFile, fs.readFileSync(ws.configFile, "utf8")
+                .replace("    publicHost: 127.0.0.1", "    publicHost: 127.0.0.1\n    nodePort: 80")
+                .replace("    chartVersion: 0.1.0\n  airgap-platform:argocd:", "    chartVersion: ^0.1.0\n  airgap-platform:argocd:"));
+            const r = await ws.pulumi(["up", "--yes", "--skip-preview", "--config-file", ws.configFile]);
+            const out = r.stdout + r.stderr;
+            assert.notStrictEqual(r.code, 0, out);
+            assert.match(out, /airgap-platform:gitea\.nodePort: must be a NodePort between 30000 and 32767/);
+            assert.match(out, /airgap-platform:argoRollouts\.chartVersion: must be one exact chart version/);
+            assert.match(out, /airgap-platform:sshPrivateKey: is required while registry\.enabled is true/);
+            const state = JSON.parse((await ws.mustPulumi(["stack", "export"])).stdout);
+            assert.deepStrictEqual((state.deployment?.resources ?? []).filter((x: any) => x.type !== "pulumi:pulumi:Stack"), []);
+        } finally {
+            ws.remove();
+        }
+    });
 
     it("fails pulumi preview with the policy pack, naming the rules", async () => {
         const ws = new Workspace("violation", "Pulumi.violation.yaml", {}, path.join(ROOT, "test", "e2e", "fixtures", "violation"));
