@@ -95,6 +95,8 @@ export const platformSchema = z.strictObject({
         sshHost: z.string().min(1).optional(),
         sshPort: z.number().int().min(1).max(65535).default(22),
         sshUser: z.string().min(1).default("ubuntu"),
+        /** known_hosts lines of the nodes (ssh-keyscan output); unset, a node's key is accepted on first contact. */
+        sshKnownHosts: z.string().min(1).optional(),
         /** Prefix for every file written on the nodes (tests point it at a scratch folder). */
         nodeConfigRoot: absolutePath.default("/"),
         nodes: z.array(clusterNode).default([{ name: "node-1", host: "192.168.2.2", runtimes: ["k3s", "docker"] }]),

@@ -23,6 +23,7 @@ const registry = cfg.registry.enabled
             port: cfg.registry.sshPort,
             user: cfg.registry.sshUser,
             privateKey: cfg.sshPrivateKey!,
+            knownHosts: cfg.registry.sshKnownHosts,
         },
     }).address
     : pulumi.output(cfg.registry.address);

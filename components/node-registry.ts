@@ -18,7 +18,7 @@ export interface NodeRegistryArgs {
     /** Host directory of the registry's data; it outlives the container and the stack. */
     readonly dataDir: string;
     /** SSH endpoint of the registry node. Defaults: the address host, port 22. */
-    readonly ssh: { host: string; port: number; user: string; privateKey: pulumi.Input<string> };
+    readonly ssh: { host: string; port: number; user: string; privateKey: pulumi.Input<string>; knownHosts?: string };
     /** Nodes whose container runtimes must pull from the registry over plain HTTP. */
     readonly nodes: ClusterNodeSettings[];
     /** Prefix of every file written on a node; "/" in production. */
@@ -41,7 +41,9 @@ export class NodeRegistry extends pulumi.ComponentResource {
     constructor(name: string, args: NodeRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("airgap:index:NodeRegistry", name, {}, opts);
 
-        const connection = (host: string, port: number, user: string) => ({ host, port, user, privateKey: args.ssh.privateKey });
+        const connection = (host: string, port: number, user: string) => ({
+            host, port, user, privateKey: args.ssh.privateKey, knownHosts: args.ssh.knownHosts,
+        });
         const registryNode = connection(args.ssh.host, args.ssh.port, args.ssh.user);
 
         // Runtimes learn about the registry first: restarting Docker must not bounce a freshly started registry.

@@ -13,6 +13,8 @@ export interface SshConnection {
     port: pulumi.Input<number>;
     user: pulumi.Input<string>;
     privateKey: pulumi.Input<string>;
+    /** known_hosts lines for the node; when set, any other host key is refused. */
+    knownHosts?: pulumi.Input<string>;
 }
 
 interface PlainConnection {
@@ -20,6 +22,7 @@ interface PlainConnection {
     port: number;
     user: string;
     privateKey: string;
+    knownHosts?: string;
 }
 
 /** Result of one SSH call. */
@@ -31,7 +34,8 @@ export interface SshResult {
 
 /**
  * Runs `bash -s` on the node with `script` (or `remoteCommand` with `stdinFile` streamed in). Connection
- * failures (ssh exit 255) are retried for about a minute: nodes may still be booting.
+ * failures (ssh exit 255) are retried for about a minute, since nodes may still be booting; a refused host
+ * or user key is not.
  */
 export function runOverSsh(conn: PlainConnection, script: string, stdinFile?: string, remoteCommand = "bash -s"): SshResult {
     const { spawnSync } = require("child_process");
@@ -42,11 +46,15 @@ export function runOverSsh(conn: PlainConnection, script: string, stdinFile?: st
     try {
         const keyFile = path.join(dir, "key");
         fs.writeFileSync(keyFile, conn.privateKey.endsWith("\n") ? conn.privateKey : `${conn.privateKey}\n`, { mode: 0o600 });
+        const knownHostsFile = path.join(dir, "known_hosts");
+        if (conn.knownHosts) {
+            fs.writeFileSync(knownHostsFile, `${conn.knownHosts.trim()}\n`);
+        }
         const args = [
             "-i", keyFile, "-p", String(conn.port),
             "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "ConnectTimeout=10",
-            // Nodes are addressed by IP inside the airgap; the key is learnt on first contact of each call.
-            "-o", "StrictHostKeyChecking=accept-new", "-o", `UserKnownHostsFile=${path.join(dir, "known_hosts")}`,
+            // With known host keys configured only those are accepted; without, the key is taken on first contact.
+            "-o", `StrictHostKeyChecking=${conn.knownHosts ? "yes" : "accept-new"}`, "-o", `UserKnownHostsFile=${knownHostsFile}`,
             "-o", "LogLevel=ERROR",
             `${conn.user}@${conn.host}`, remoteCommand,
         ];
@@ -55,7 +63,8 @@ export function runOverSsh(conn: PlainConnection, script: string, stdinFile?: st
             const input = stdinFile === undefined ? script : fs.readFileSync(stdinFile);
             const r = spawnSync("ssh", args, { input, maxBuffer: 64 * 1024 * 1024 });
             result = { code: r.status ?? -1, stdout: String(r.stdout ?? ""), stderr: String(r.stderr ?? r.error ?? "") };
-            if (result.code !== 255) {
+            // 255 is ssh's own failure: retry a node that is not reachable yet, never a refused key.
+            if (result.code !== 255 || /Host key verification failed|IDENTIFICATION HAS CHANGED|Permission denied/.test(result.stderr)) {
                 break;
             }
             spawnSync("sleep", ["5"]);
@@ -94,7 +103,8 @@ export const commandProvider: pulumi.dynamic.ResourceProvider<CommandInputs, Com
     async diff(_id, olds, news) {
         const moved = ["host", "port", "user"].filter((k) => (olds.connection as any)[k] !== (news.connection as any)[k]);
         const changed = moved.length > 0 || olds.create !== news.create || olds.update !== news.update
-            || olds.delete !== news.delete || olds.connection.privateKey !== news.connection.privateKey;
+            || olds.delete !== news.delete || olds.connection.privateKey !== news.connection.privateKey
+            || olds.connection.knownHosts !== news.connection.knownHosts;
         return { changes: changed, replaces: moved.length > 0 ? ["connection"] : [] };
     },
     async update(_id, _olds, news) {

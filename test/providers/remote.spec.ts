@@ -14,6 +14,12 @@ describe("RemoteCommand provider", () => {
             { changes: true, replaces: ["connection"] });
     });
 
+    it("updates when the known host keys change", async () => {
+        const olds = { connection: conn, create: "echo a", stdout: "a\n" };
+        assert.deepStrictEqual(await commandProvider.diff!("id", olds, { connection: { ...conn, knownHosts: "10.0.0.9 ssh-ed25519 AAAA" }, create: "echo a" }),
+            { changes: true, replaces: [] });
+    });
+
     it("names the node, the step and the script's last output when it fails", () => {
         assert.throws(() => mustSucceed("create script", conn, { code: 3, stdout: "step 1 ok", stderr: "disk full" }),
             /create script on ubuntu@10\.0\.0\.9:22 failed \(exit 3\):\ndisk full\nstep 1 ok/);

@@ -50,6 +50,9 @@ export function platformFixture(stack: string) {
         fixture.sshd = await startSshd({ port: REGISTRY.sshPort });
         fixture.ws = new Workspace(stack, STACK_FILE, { KUBECONFIG: fixture.cluster.kubeconfigPath });
         await fixture.ws.init({ "airgap-platform:sshPrivateKey": fixture.sshd.privateKey });
+        // Strict host key checking, as an operator would run it: node-1's key is known in advance.
+        await fixture.ws.mustPulumi(["config", "set", "--path", "airgap-platform:registry.sshKnownHosts", fixture.sshd.knownHostsLine,
+            "--config-file", fixture.ws.configFile]);
     });
     after(async function () {
         this.timeout(10 * 60_000);
