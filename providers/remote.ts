@@ -75,6 +75,16 @@ export function runOverSsh(conn: PlainConnection, script: string, stdinFile?: st
     }
 }
 
+/** Did the connection move to another node (host, port or user)? Then the resource is replaced. */
+function nodeMoved(olds: PlainConnection, news: PlainConnection): boolean {
+    return olds.host !== news.host || olds.port !== news.port || olds.user !== news.user;
+}
+
+/** Did the credentials or trusted host keys change? Then the script runs again. */
+function credentialsChanged(olds: PlainConnection, news: PlainConnection): boolean {
+    return olds.privateKey !== news.privateKey || olds.knownHosts !== news.knownHosts;
+}
+
 /** Throws with the tail of the output when the call failed. */
 export function mustSucceed(what: string, conn: PlainConnection, r: SshResult): SshResult {
     if (r.code !== 0) {
@@ -101,11 +111,10 @@ export const commandProvider: pulumi.dynamic.ResourceProvider<CommandInputs, Com
         return { id: require("crypto").randomUUID(), outs: { ...inputs, stdout: r.stdout } };
     },
     async diff(_id, olds, news) {
-        const moved = ["host", "port", "user"].filter((k) => (olds.connection as any)[k] !== (news.connection as any)[k]);
-        const changed = moved.length > 0 || olds.create !== news.create || olds.update !== news.update
-            || olds.delete !== news.delete || olds.connection.privateKey !== news.connection.privateKey
-            || olds.connection.knownHosts !== news.connection.knownHosts;
-        return { changes: changed, replaces: moved.length > 0 ? ["connection"] : [] };
+        const moved = nodeMoved(olds.connection, news.connection);
+        const changed = moved || olds.create !== news.create || olds.update !== news.update
+            || olds.delete !== news.delete || credentialsChanged(olds.connection, news.connection);
+        return { changes: changed, replaces: moved ? ["connection"] : [] };
     },
     async update(_id, _olds, news) {
         const r = mustSucceed("update script", news.connection, runOverSsh(news.connection, news.update ?? news.create));
@@ -153,8 +162,8 @@ export const fileProvider: pulumi.dynamic.ResourceProvider<FileInputs, FileInput
         return { id: require("crypto").randomUUID(), outs: inputs };
     },
     async diff(_id, olds, news) {
-        const moved = ["host", "port", "user"].some((k) => (olds.connection as any)[k] !== (news.connection as any)[k]) || olds.remotePath !== news.remotePath;
-        const changed = moved || olds.sourceSha256 !== news.sourceSha256 || olds.connection.privateKey !== news.connection.privateKey;
+        const moved = nodeMoved(olds.connection, news.connection) || olds.remotePath !== news.remotePath;
+        const changed = moved || olds.sourceSha256 !== news.sourceSha256 || credentialsChanged(olds.connection, news.connection);
         return { changes: changed, replaces: moved ? ["remotePath"] : [] };
     },
     async update(_id, _olds, news) {

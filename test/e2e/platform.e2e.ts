@@ -7,6 +7,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { eventSeq, getJson, platformFixture, POLICY, REGISTRY, registryStatus } from "./support/fixture";
+import { GENERATED_PASSWORD } from "../helpers/platform-harness";
 import { readEventLog } from "./support/pulumi";
 
 describe("bootstrap on a local cluster (real engine)", function () {
@@ -71,7 +72,7 @@ describe("bootstrap on a local cluster (real engine)", function () {
     it("keeps every generated secret out of the plain state", async () => {
         const revealed = JSON.parse((await f.ws!.mustPulumi(["stack", "export", "--show-secrets"])).stdout);
         const generated: string[] = revealed.deployment.resources
-            .filter((r: any) => r.type === "pulumi-nodejs:dynamic/airgap:GeneratedPassword")
+            .filter((r: any) => r.type === GENERATED_PASSWORD)
             .flatMap((r: any) => [r.outputs.result, r.outputs.bcryptHash])
             // --show-secrets keeps the secret envelope, with the value as JSON in `plaintext`.
             .map((v: any) => (typeof v === "string" ? v : JSON.parse(v.plaintext)));

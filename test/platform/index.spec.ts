@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import { prometheusUrlFor } from "../../components/monitoring";
 import {
-    dependencyClosure, findResource, plainTextLeaks, PlatformRun, REMOTE_COMMAND, runPlatform, stackConfig, TEST_SSH_KEY,
+    dependencyClosure, findResource, plainTextLeaks, PlatformRun, REMOTE_COMMAND, REMOTE_FILE, runPlatform, stackConfig, TEST_SSH_KEY,
 } from "../helpers/platform-harness";
 import { imagesInChartValues, imagesInPodSpecs } from "../helpers/images";
 
@@ -220,7 +220,7 @@ describe("platform program with components switched off", () => {
             "airgap-platform:registry": JSON.stringify({ enabled: false, address: REGISTRY }),
         });
         assert.ifError(run.error);
-        assert.ok(!run.resources.some((r) => r.type.startsWith("pulumi-nodejs:dynamic/airgap:Remote")));
+        assert.ok(!run.resources.some((r) => r.type === REMOTE_COMMAND || r.type === REMOTE_FILE));
         assert.strictEqual(run.outputs.registryAddress, REGISTRY);
     });
 

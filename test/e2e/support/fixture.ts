@@ -35,7 +35,7 @@ export async function getJson(cluster: Cluster, args: string[]): Promise<any> {
     return JSON.parse(await cluster.kubectl([...args, "-o", "json"]));
 }
 
-/** The first event of `kind` for a resource whose URN matches. */
+/** Sequence numbers of every event of `kind` for resources whose URN and type match. */
 export function eventSeq(events: EngineEvent[], kind: "resourcePreEvent" | "resOutputsEvent", match: (urn: string, type: string) => boolean): number[] {
     return events.filter((e) => e[kind] && match(e[kind]!.metadata.urn, e[kind]!.metadata.type)).map((e) => e.sequence);
 }
