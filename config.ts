@@ -4,6 +4,7 @@
 // Every default lives here; Pulumi.yaml declares the keys and README.md documents them.
 
 import * as fs from "fs";
+import * as net from "net";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
@@ -26,7 +27,54 @@ const dnsLabel = (what: string) =>
 
 const quantity = z.string().regex(QUANTITY, "must be a Kubernetes quantity such as 10Gi");
 
+/** A host name or IPv4 address (no scheme, no port). */
+const HOST_NAME = /^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/;
+
+/** An IPv4 or IPv6 CIDR; a /0 prefix would mean any address. */
+const cidr = z.string().refine((value) => {
+    const [address, prefix, ...rest] = value.split("/");
+    const bits = net.isIPv4(address) ? 32 : net.isIPv6(address) ? 128 : 0;
+    return rest.length === 0 && /^\d{1,3}$/.test(prefix ?? "") && Number(prefix) >= 1 && Number(prefix) <= bits;
+}, { message: "must be an IP range such as 192.168.2.2/32 or fd00::1/128 (prefix 1 to 32, or 1 to 128 for IPv6; /0 would allow any address)" });
+
 const absolutePath = z.string().startsWith("/", "must be an absolute path on the node");
+
+/** A Gitea user or organisation name (one namespace for both). */
+const giteaUserName = z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, "must be a Gitea user name: letters, digits, '-', '_' and '.', starting with a letter or digit");
+
+/**
+ * Text handed to a node (paths, hosts, users, names): scripts quote every value, but a quote, a line break or
+ * NUL has no business in any of them, and a leading '-' would read as an option to the commands they reach.
+ */
+const nodeText = z.string().min(1).superRefine((value, ctx) => {
+    const found = value.includes("'") ? "a single quote (')" : /[\n\r]/.test(value) ? "a line break"
+        : value.includes("\0") ? "a NUL character" : value.startsWith("-") ? "a leading '-'" : undefined;
+    if (found) {
+        ctx.addIssue({ code: "custom", message: `contains ${found}: values that reach a node may not contain ', line breaks or NUL, nor start with '-'` });
+    }
+});
+
+/** Folders that a registry data folder, a config root or a cache mounted into pods must never be. */
+const SYSTEM_FOLDERS = ["/", "/etc", "/usr", "/bin", "/boot", "/proc", "/sys", "/dev"];
+
+/** An absolute path on a node: node text, at most PATH_MAX, never one of `refused` (after normalising). */
+const nodePath = (refused: string[]) => absolutePath.pipe(nodeText).superRefine((value, ctx) => {
+    if (Buffer.byteLength(value) > 4095) {
+        ctx.addIssue({ code: "custom", message: "is longer than the 4095 bytes a Linux path may have" });
+    }
+    const normal = path.posix.normalize(value).replace(/(.)\/+$/, "$1");
+    if (refused.includes(normal)) {
+        ctx.addIssue({ code: "custom", message: `must not be the system folder ${normal}: choose a folder of its own (refused: ${refused.join(", ")})` });
+    }
+});
+
+/** An SSH login name: letters, digits, '.', '_' and '-', not starting with '-'. */
+const sshUser = z.string().regex(/^[A-Za-z0-9._][A-Za-z0-9._-]*$/, "must be a user name of letters, digits, '.', '_' and '-', not starting with '-'");
+
+/** An SSH host: a name of letters, digits, '.', '_' and '-' (not starting with '-'), or an IP address. */
+const sshHost = z.string().refine((host) => /^[A-Za-z0-9._][A-Za-z0-9._-]*$/.test(host) || net.isIP(host) !== 0, {
+    message: "must be a host name of letters, digits, '.', '_' and '-' (not starting with '-') or an IP address",
+});
 
 /** A chart reference: a local folder or tarball, or an oci:// reference (checked against the registry later). */
 const chartRef = z.string().min(1).refine((ref) => !/^https?:\/\//.test(ref), {
@@ -46,13 +94,13 @@ const nodeRuntime = z.enum(["k3s", "k3s-agent", "containerd", "docker"]);
 
 const clusterNode = z.strictObject({
     /** Kubernetes node name. */
-    name: z.string().min(1),
+    name: z.string().max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a Kubernetes node name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit"),
     /** Address that SSH reaches the node on. */
-    host: z.string().min(1),
+    host: sshHost,
     /** Container runtimes on the node that must trust the plain-HTTP registry. */
     runtimes: z.array(nodeRuntime).min(1, "must name at least one runtime (k3s, k3s-agent, containerd, docker)"),
     sshPort: z.number().int().min(1).max(65535).optional(),
-    sshUser: z.string().min(1).optional(),
+    sshUser: sshUser.optional(),
 });
 
 const application = z.strictObject({
@@ -70,7 +118,12 @@ const application = z.strictObject({
     createNamespace: z.boolean().default(true),
     /** Lets Argo CD skip the dry run of custom resources whose CRDs are not yet known. */
     skipDryRunOnMissingResource: z.boolean().default(true),
+    /** Pod Security level enforced on the namespace Argo CD creates (CreateNamespace). */
+    podSecurity: z.enum(["restricted", "baseline", "privileged"]).default("restricted"),
 });
+
+/** Namespaces that no Application may target: the platform's defaults and the cluster's own. */
+export const PLATFORM_NAMESPACES = ["argocd", "gitea", "monitoring", "argo-rollouts", "kube-system", "kube-public", "kube-node-lease", "default"];
 
 const LUMEN_APP = {
     name: "lumen-app",
@@ -89,32 +142,55 @@ export const platformSchema = z.strictObject({
         mode: z.enum(["docker", "package"]).default("docker"),
         /** The registry image, loaded from imageTarball (docker mode); never pulled. */
         image: imageRef.default("registry:2.8.3"),
-        imageTarball: z.string().min(1).default("airgap-bundle/images/registry-2.8.3.tar"),
+        imageTarball: nodeText.refine((file) => !path.basename(file).startsWith("-"), {
+            message: "file name must not start with '-': it is passed to docker load on the node",
+        }).default("airgap-bundle/images/registry-2.8.3.tar"),
         /** Host directory holding the registry's blobs; kept when the stack is destroyed. */
-        dataDir: absolutePath.default("/var/lib/registry"),
-        sshHost: z.string().min(1).optional(),
+        dataDir: nodePath(SYSTEM_FOLDERS).refine((dir) => !dir.includes(":"), {
+            message: "must not contain ':' (docker -v splits the mount at it)",
+        }).default("/var/lib/registry"),
+        sshHost: sshHost.optional(),
         sshPort: z.number().int().min(1).max(65535).default(22),
-        sshUser: z.string().min(1).default("ubuntu"),
+        sshUser: sshUser.default("ubuntu"),
         /** known_hosts lines of the nodes (ssh-keyscan output); unset, a node's key is accepted on first contact. */
         sshKnownHosts: z.string().min(1).optional(),
         /** Prefix for every file written on the nodes (tests point it at a scratch folder). */
-        nodeConfigRoot: absolutePath.default("/"),
+        // "/" is the production value (files at their real places); a system folder as the prefix is a typo.
+        nodeConfigRoot: nodePath(SYSTEM_FOLDERS.filter((f) => f !== "/")).default("/"),
+        /** Deadline of each SSH step (a script or a file copy, connection retries included), in seconds. */
+        sshStepTimeoutSeconds: z.number().int().min(10, "must be at least 10 seconds").max(86400, "must be at most 86400 seconds (a day)").default(300),
         nodes: z.array(clusterNode).default([{ name: "node-1", host: "192.168.2.2", runtimes: ["k3s", "docker"] }]),
     }),
     gitea: component({
         namespace: dnsLabel("namespace").default("gitea"),
         chart: chartRef.default("oci://192.168.2.2:5000/charts/gitea"),
         chartVersion: chartVersion.default("12.7.0"),
-        image: imageRef.default("gitea:1.27.0-rootless"),
+        /** 1.26: the line whose API the content resources were verified against (docs/gitea.md). */
+        image: imageRef.default("gitea:1.26.0-rootless"),
         nodePort: z.number().int().min(30000, "must be a NodePort between 30000 and 32767").max(32767, "must be a NodePort between 30000 and 32767").default(30300),
         /** Host in the NodePort URL; defaults to the registry host (node-1). */
         publicHost: z.string().min(1).optional(),
         storageSize: quantity.default("10Gi"),
         storageClass: z.string().min(1).optional(),
-        adminUsername: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, "must be a Gitea user name").refine((u) => u.toLowerCase() !== "admin", {
+        adminUsername: giteaUserName.refine((u) => u.toLowerCase() !== "admin", {
             message: "'admin' is reserved by Gitea; choose another name",
         }).default("gitea-admin"),
         adminEmail: z.email("must be an e-mail address").default("gitea-admin@airgap.local"),
+    }),
+    /** What the stack keeps inside Gitea: the GitOps repository's organisation, machine users, tokens and first commit. */
+    giteaContent: component({
+        /** Gitea's base URL as the machine running pulumi reaches it; Gitea's NodePort URL when unset. */
+        apiUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://192.168.2.2:30300" }).optional(),
+        /** Machine user whose read-only token Argo CD clones with. */
+        argocdUser: giteaUserName.default("argocd"),
+        /** Machine user whose write token the pipeline gets as the repository's CI_TOKEN secret. */
+        ciUser: giteaUserName.default("lumen-ci"),
+        /** Raise by one to issue a new token (the old one is deleted once its consumer has the new one). */
+        argocdTokenRotation: z.number().int().min(1, "must be a whole number from 1; raise it by one to rotate the token").default(1),
+        ciTokenRotation: z.number().int().min(1, "must be a whole number from 1; raise it by one to rotate the token").default(1),
+        /** Commit status contexts a pull request to main needs before merging (empty until the preview check exists). */
+        requiredStatusChecks: z.array(z.string().min(1)).default([]),
+        requiredApprovals: z.number().int().min(0).max(10).default(0),
     }),
     actRunner: component({
         image: imageRef.default("gitea/act_runner:0.2.11"),
@@ -124,7 +200,11 @@ export const platformSchema = z.strictObject({
         /** Label that workflows put in `runs-on`, mapped to the builder image. */
         jobLabel: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, "must be a runner label").default("lumen-builder"),
         jobImage: imageRef.default("lumen-api:builder"),
-        trivyCachePath: absolutePath.default("/var/cache/trivy"),
+        /** Second runner on node-1 whose job containers get no Docker socket: every job a pull request starts. */
+        sandboxRunnerName: dnsLabel("runner name").default("node-1-sandbox-runner"),
+        sandboxLabel: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, "must be a runner label").default("lumen-sandbox"),
+        sandboxJobImage: imageRef.default("lumen-api:builder"),
+        trivyCachePath: nodePath(SYSTEM_FOLDERS).default("/var/cache/trivy"),
         stateSize: quantity.default("1Gi"),
     }),
     monitoring: component({
@@ -144,6 +224,8 @@ export const platformSchema = z.strictObject({
             grafanaSidecar: imageRef.default("kiwigrid/k8s-sidecar:2.10.1"),
             /** Certificate Jobs of the admission webhooks; kept internal even though the webhooks are off. */
             webhookCertgen: imageRef.default("jkroepke/kube-webhook-certgen:1.8.7"),
+            /** The operator's default Thanos image (sidecars, ThanosRuler); only pulled if Thanos is used. */
+            thanos: imageRef.default("thanos/thanos:v0.42.4"),
         }).prefault({}),
     }),
     argoRollouts: component({
@@ -153,6 +235,8 @@ export const platformSchema = z.strictObject({
         image: imageRef.default("argoproj/argo-rollouts:v1.9.0"),
         dashboard: z.boolean().default(false),
         dashboardImage: imageRef.default("argoproj/kubectl-argo-rollouts:v1.9.0"),
+        /** Where the controller may reach the API server; unset, the kubernetes Service's IP and endpoints are read from the cluster. */
+        apiServerCidrs: z.array(cidr).min(1, "must list at least one CIDR, or be left out to read the API server's addresses from the cluster").optional(),
     }),
     argocd: component({
         namespace: dnsLabel("namespace").default("argocd"),
@@ -160,6 +244,8 @@ export const platformSchema = z.strictObject({
         chartVersion: chartVersion.default("10.1.1"),
         image: imageRef.default("argoproj/argocd:v3.4.4"),
         redisImage: imageRef.default("docker/library/redis:8.2.3-alpine"),
+        /** Host in Argo CD's own URL (argocd-cm url, notification links); defaults to the registry host (node-1). */
+        domain: z.string().regex(HOST_NAME, "must be a host name or IP address, without scheme or port").optional(),
         project: dnsLabel("AppProject name").refine((p) => p !== "default", {
             message: "must not be 'default': the default project allows every source and destination",
         }).default("platform"),
@@ -168,6 +254,15 @@ export const platformSchema = z.strictObject({
         /** Required when gitea is off: the Git URL Argo CD syncs from. */
         repoUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) Git URL" }).optional(),
         applications: z.array(application).prefault([LUMEN_APP]),
+    }),
+    /** The airgap supply: the lock every image and chart is pinned to, and the bundle the seed pushes. */
+    supply: component({
+        /** artifacts.lock.yaml, written by `npm run artifacts:find -- --write`. */
+        lock: z.string().min(1).default("artifacts.lock.yaml"),
+        /** The bundle `npm run bundle` made from that lock (an OCI image layout folder). */
+        bundle: z.string().min(1).default("airgap-bundle/supply"),
+        /** Parallel transfers while seeding. */
+        jobs: z.number().int().min(1).max(32).default(4),
     }),
 });
 
@@ -202,9 +297,9 @@ export interface ImageRef {
     digest?: string;
 }
 
-/** `registry/repository:tag` (or `@digest`). */
+/** `registry/repository:tag`, `registry/repository@digest`, or both (`:tag@digest`) when both are known. */
 export function imageString(ref: ImageRef): string {
-    return `${ref.registry}/${ref.repository}${ref.digest ? `@${ref.digest}` : `:${ref.tag}`}`;
+    return `${ref.registry}/${ref.repository}${ref.tag !== undefined ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
 }
 
 /**
@@ -254,6 +349,11 @@ export function hostOf(address: string): string {
     return address.slice(0, address.lastIndexOf(":"));
 }
 
+/** Domain part of an e-mail address. */
+export function domainOf(email: string): string {
+    return email.slice(email.lastIndexOf("@") + 1);
+}
+
 /** Port part of a host:port string. */
 export function portOf(address: string): number {
     return Number(address.slice(address.lastIndexOf(":") + 1));
@@ -279,6 +379,7 @@ function crossSettingIssues(cfg: PlatformSettings): z.core.$ZodIssue[] {
         [["gitea", "image"], cfg.gitea.image],
         [["actRunner", "image"], cfg.actRunner.image],
         [["actRunner", "jobImage"], cfg.actRunner.jobImage],
+        [["actRunner", "sandboxJobImage"], cfg.actRunner.sandboxJobImage],
         [["argoRollouts", "image"], cfg.argoRollouts.image],
         [["argoRollouts", "dashboardImage"], cfg.argoRollouts.dashboardImage],
         [["argocd", "image"], cfg.argocd.image],
@@ -290,10 +391,11 @@ function crossSettingIssues(cfg: PlatformSettings): z.core.$ZodIssue[] {
             problem(where, message);
         }
     }
-    // The argo-cd chart writes `repository:tag`, so a digest cannot be expressed there.
+    // The argo-cd chart writes `repository:tag`: a digest can only follow a tag (repository:tag@sha256:...).
     for (const key of ["image", "redisImage"] as const) {
-        if (resolveImage(cfg.argocd[key], registry).digest !== undefined) {
-            problem(["argocd", key], "must use a tag: the argo-cd chart renders repository:tag and cannot take a digest");
+        const ref = resolveImage(cfg.argocd[key], registry);
+        if (ref.digest !== undefined && ref.tag === undefined) {
+            problem(["argocd", key], "must use a tag: the argo-cd chart renders repository:tag, so a digest needs one before it (repository:tag@sha256:...)");
         }
     }
     if (cfg.registry.enabled && cfg.registry.mode === "docker" && !fs.existsSync(cfg.registry.imageTarball)) {
@@ -314,9 +416,11 @@ function crossSettingIssues(cfg: PlatformSettings): z.core.$ZodIssue[] {
                 problem([name, "chart"], `OCI chart must be on the internal registry ${registry}, not ${host}`);
             }
         } else if (c.enabled) {
-            const found = localChartVersion(c.chart);
-            if (found !== undefined && found !== c.chartVersion.replace(/^v/, "")) {
-                problem([name, "chartVersion"], `is ${c.chartVersion} but the chart at ${c.chart} is version ${found}`);
+            const local = localChartVersion(c.chart);
+            if (local.problem !== undefined) {
+                problem([name, "chart"], local.problem);
+            } else if (local.version !== undefined && local.version !== c.chartVersion.replace(/^v/, "")) {
+                problem([name, "chartVersion"], `is ${c.chartVersion} but the chart at ${c.chart} is version ${local.version}`);
             }
         }
     }
@@ -329,13 +433,24 @@ function crossSettingIssues(cfg: PlatformSettings): z.core.$ZodIssue[] {
         nodeNames.add(node.name);
     });
 
+    // Namespaces of the platform itself (the configured ones and the cluster's own): never an Application's.
+    const platformNamespaces = new Set([...PLATFORM_NAMESPACES, cfg.gitea.namespace, cfg.monitoring.namespace, cfg.argoRollouts.namespace, cfg.argocd.namespace]);
     const appNames = new Set<string>();
     cfg.argocd.applications.forEach((app, i) => {
         if (appNames.has(app.name)) {
             problem(["argocd", "applications", i, "name"], `duplicate Application name '${app.name}': names must be unique in the Argo CD namespace`);
         }
         appNames.add(app.name);
+        if (platformNamespaces.has(app.namespace)) {
+            problem(["argocd", "applications", i, "namespace"], `'${app.namespace}' is a platform namespace: an Application synced from Git must not manage it (refused: ${[...platformNamespaces].join(", ")})`);
+        }
     });
+    if (cfg.actRunner.sandboxLabel === cfg.actRunner.jobLabel) {
+        problem(["actRunner", "sandboxLabel"], `must differ from actRunner.jobLabel '${cfg.actRunner.jobLabel}': jobs on the sandbox label must never get node-1's Docker socket`);
+    }
+    if (cfg.actRunner.sandboxRunnerName === cfg.actRunner.runnerName) {
+        problem(["actRunner", "sandboxRunnerName"], `must differ from actRunner.runnerName '${cfg.actRunner.runnerName}': the two runners register separately`);
+    }
 
     if (cfg.monitoring.enabled && cfg.monitoring.prometheusUrl !== undefined) {
         problem(["monitoring", "prometheusUrl"], "is only for a cluster whose monitoring is not managed here (monitoring.enabled: false); the component derives its own URL");
@@ -346,20 +461,52 @@ function crossSettingIssues(cfg: PlatformSettings): z.core.$ZodIssue[] {
     if (cfg.actRunner.enabled && !cfg.gitea.enabled) {
         problem(["actRunner", "enabled"], "the runner registers with the Gitea that this stack installs: enable gitea or disable actRunner");
     }
+    if (cfg.supply.enabled && cfg.actRunner.enabled && cfg.registry.enabled && !nodeNames.has(cfg.actRunner.nodeName)) {
+        problem(["actRunner", "nodeName"], `node '${cfg.actRunner.nodeName}' is not in registry.nodes: the seed unpacks Trivy's database on the runner's node over SSH (known nodes: ${[...nodeNames].join(", ")})`);
+    }
+    if (cfg.giteaContent.enabled && !cfg.gitea.enabled) {
+        problem(["giteaContent", "enabled"], "manages the content of the Gitea that this stack installs: enable gitea or disable giteaContent");
+    }
+    if (cfg.actRunner.enabled && cfg.gitea.enabled && !cfg.giteaContent.enabled) {
+        problem(["actRunner", "enabled"], "the runner registers for the GitOps repository's organisation with a token that giteaContent obtains: enable giteaContent or disable actRunner");
+    }
+    if (cfg.giteaContent.enabled) {
+        // Gitea names users and organisations case-insensitively, in one namespace.
+        const taken = new Map([[cfg.gitea.adminUsername.toLowerCase(), "gitea.adminUsername"], [cfg.argocd.gitRepo.split("/")[0].toLowerCase(), "the owner in argocd.gitRepo"]]);
+        for (const key of ["argocdUser", "ciUser"] as const) {
+            const name = cfg.giteaContent[key];
+            const clash = taken.get(name.toLowerCase());
+            if (clash) {
+                problem(["giteaContent", key], `'${name}' is already ${clash}: users and organisations share one namespace in Gitea, so each needs its own name`);
+            }
+            taken.set(name.toLowerCase(), `giteaContent.${key}`);
+        }
+    }
     if (cfg.argocd.enabled && !cfg.gitea.enabled && cfg.argocd.repoUrl === undefined) {
         problem(["argocd", "repoUrl"], "is required when gitea is disabled: the Git URL that Argo CD syncs from");
     }
     return issues;
 }
 
-/** The version in a local chart folder's Chart.yaml, or undefined for tarballs and missing folders. */
-function localChartVersion(chart: string): string | undefined {
+/**
+ * The version in a local chart folder's Chart.yaml (none for tarballs and missing folders), or why that
+ * Chart.yaml cannot be read: a folder, malformed YAML, or aliases that expand like a YAML bomb (the
+ * `yaml` reader refuses more than 100).
+ */
+function localChartVersion(chart: string): { version?: string; problem?: string } {
     const chartYaml = path.join(chart, "Chart.yaml");
     if (!fs.existsSync(chartYaml)) {
-        return undefined;
+        return {};
     }
-    const parsed = parseYaml(fs.readFileSync(chartYaml, "utf8")) as { version?: unknown };
-    return parsed?.version === undefined ? undefined : String(parsed.version);
+    if (!fs.statSync(chartYaml).isFile()) {
+        return { problem: `the chart at ${chart} is not a chart: its Chart.yaml is not a file` };
+    }
+    try {
+        const parsed = parseYaml(fs.readFileSync(chartYaml, "utf8")) as { version?: unknown } | null;
+        return { version: parsed?.version === undefined ? undefined : String(parsed.version) };
+    } catch (e) {
+        return { problem: `the chart at ${chart} has an unreadable Chart.yaml: ${(e as Error).message.split("\n")[0]}` };
+    }
 }
 
 /** Turns raw `namespace:key` strings into the object the schema parses; JSON for structured values. */

@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ApplicationSettings, resolveImage } from "../config";
 import { GeneratedPassword } from "../providers/generated-password";
-import { ChartSource, chartLocation } from "./helm-values";
+import { ChartSource, chartLocation, tagWithDigest } from "./helm-values";
 
 /** Arguments of {@link ArgoCD}. */
 export interface ArgoCDArgs {
@@ -14,6 +14,8 @@ export interface ArgoCDArgs {
     readonly image: string;
     readonly redisImage: string;
     readonly registry: pulumi.Input<string>;
+    /** Host of Argo CD's own URL (`global.domain`: argocd-cm `url`, notification links). */
+    readonly domain: string;
     /** The AppProject of every Application (never `default`). */
     readonly project: string;
     /** Git URL of the GitOps repository on Gitea. */
@@ -37,8 +39,13 @@ export const NAMESPACED_KINDS = [
     { group: "autoscaling", kind: "HorizontalPodAutoscaler" }, { group: "networking.k8s.io", kind: "NetworkPolicy" },
     { group: "monitoring.coreos.com", kind: "ServiceMonitor" }, { group: "policy", kind: "PodDisruptionBudget" },
 ];
-/** Cluster-scoped kinds: the destination namespaces (CreateNamespace) and shared analysis templates. */
-export const CLUSTER_KINDS = [{ group: "", kind: "Namespace" }, { group: "argoproj.io", kind: "ClusterAnalysisTemplate" }];
+/** Cluster-scoped kinds besides the Applications' own namespaces: shared analysis templates. */
+export const CLUSTER_KINDS = [{ group: "argoproj.io", kind: "ClusterAnalysisTemplate" }];
+
+/** Labels that make the API server enforce a Pod Security Standard on a namespace (and warn and audit on it). */
+export function podSecurityLabels(level: ApplicationSettings["podSecurity"]): Record<string, string> {
+    return Object.fromEntries(["enforce", "audit", "warn"].map((mode) => [`pod-security.kubernetes.io/${mode}`, level]));
+}
 
 /**
  * Argo CD with a generated admin password, repository credentials for Gitea, a dedicated AppProject and the
@@ -68,7 +75,7 @@ export class ArgoCD extends pulumi.ComponentResource {
             name: RELEASE,
             namespace: ns.metadata.name,
             values: pulumi.all([args.registry, adminPassword.bcryptHash]).apply(([registry, hash]) =>
-                argocdValues(args.image, args.redisImage, registry, hash)),
+                argocdValues(args.image, args.redisImage, registry, hash, args.domain)),
         }, { parent: this, dependsOn: redisSecret });
 
         const repository = new k8s.core.v1.Secret(`${name}-repository`, {
@@ -109,15 +116,16 @@ export class ArgoCD extends pulumi.ComponentResource {
 }
 
 /** Values for the argo-cd chart (10.x). */
-export function argocdValues(image: string, redisImage: string, registry: string, adminPasswordBcrypt: string) {
+export function argocdValues(image: string, redisImage: string, registry: string, adminPasswordBcrypt: string, domain: string) {
     const argocd = resolveImage(image, registry);
     const redis = resolveImage(redisImage, registry);
     const repo = (i: typeof argocd) => `${i.registry}/${i.repository}`;
     return {
         // global.image reaches only the argocd image; redis (and dex, off here) need their own keys.
-        global: { image: { repository: repo(argocd), tag: argocd.tag } },
+        // domain: argocd-cm `url` and notification links (the chart's default is argocd.example.com).
+        global: { domain, image: { repository: repo(argocd), tag: tagWithDigest(argocd) } },
         dex: { enabled: false },
-        redis: { image: { repository: repo(redis), tag: redis.tag } },
+        redis: { image: { repository: repo(redis), tag: tagWithDigest(redis) } },
         redisSecretInit: { enabled: false },
         configs: {
             secret: { argocdServerAdminPassword: adminPasswordBcrypt, argocdServerAdminPasswordMtime: ADMIN_PASSWORD_MTIME },
@@ -126,18 +134,27 @@ export function argocdValues(image: string, redisImage: string, registry: string
     };
 }
 
-/** The project: internal sources only, the Applications' namespaces, the kinds a Rollout app needs. */
+/**
+ * The project: internal sources only, the Applications' namespaces and nothing else, the kinds a Rollout app
+ * needs. `Namespace` is allowed by name (Argo CD >= 3.2), only the Applications' own: a commit can neither adopt
+ * nor prune another namespace such as kube-system.
+ */
 export function appProjectSpec(repoUrl: string, applications: ApplicationSettings[]) {
+    const namespaces = [...new Set(applications.map((a) => a.namespace))];
     return {
         description: "Applications of the airgap platform, synced from the internal Gitea only.",
         sourceRepos: [repoUrl],
-        destinations: [...new Set(applications.map((a) => a.namespace))].map((namespace) => ({ server: IN_CLUSTER, namespace })),
-        clusterResourceWhitelist: CLUSTER_KINDS,
+        destinations: namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
+        clusterResourceWhitelist: [...namespaces.map((name) => ({ group: "", kind: "Namespace", name })), ...CLUSTER_KINDS],
         namespaceResourceWhitelist: NAMESPACED_KINDS,
     };
 }
 
-/** One Application: automated sync with prune and self-heal, Rollout CRDs tolerated before they are known. */
+/**
+ * One Application: automated sync with prune and self-heal, Rollout CRDs tolerated before they are known. The
+ * namespace it creates carries its Pod Security labels (Argo CD applies managedNamespaceMetadata only with
+ * CreateNamespace).
+ */
 export function applicationSpec(app: ApplicationSettings, project: string, repoUrl: string) {
     const syncOptions = [
         ...(app.createNamespace ? ["CreateNamespace=true"] : []),
@@ -150,6 +167,7 @@ export function applicationSpec(app: ApplicationSettings, project: string, repoU
         syncPolicy: {
             automated: { prune: app.prune, selfHeal: app.selfHeal },
             syncOptions,
+            ...(app.createNamespace ? { managedNamespaceMetadata: { labels: podSecurityLabels(app.podSecurity) } } : {}),
         },
     };
 }

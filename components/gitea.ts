@@ -10,7 +10,7 @@ import { ChartSource, chartLocation } from "./helm-values";
 export interface GiteaArgs {
     readonly namespace: string;
     readonly chart: ChartSource;
-    /** Image path inside the internal registry, e.g. gitea:1.27.0-rootless. */
+    /** Image path inside the internal registry, e.g. gitea:1.26.0-rootless. */
     readonly image: string;
     /** The internal registry's address, resolved once it answers. */
     readonly registry: pulumi.Input<string>;
@@ -30,8 +30,9 @@ const RELEASE = "gitea";
 const HTTP_PORT = 3000;
 
 /**
- * Gitea with Actions on, SQLite on a persistent volume, a generated admin and a preset runner registration
- * token, every image from the internal registry.
+ * Gitea with Actions on, SQLite on a persistent volume and a generated admin, every image from the internal
+ * registry. No instance-wide runner registration token is preset: the runners register for one organisation
+ * with a token that GiteaContent obtains through the API (docs/gitea.md, "Runner scope").
  */
 export class Gitea extends pulumi.ComponentResource {
     /** URL that pods in the cluster use, e.g. Argo CD's repository URL base. */
@@ -43,25 +44,16 @@ export class Gitea extends pulumi.ComponentResource {
     public readonly adminSecretName: pulumi.Output<string>;
     public readonly adminUsername: pulumi.Output<string>;
     public readonly adminPassword: pulumi.Output<string>;
-    /** Secret holding `token`, the instance-wide runner registration token. */
-    public readonly runnerTokenSecretName: pulumi.Output<string>;
-    public readonly runnerToken: pulumi.Output<string>;
 
     constructor(name: string, args: GiteaArgs, opts?: pulumi.ComponentResourceOptions) {
         super("airgap:index:Gitea", name, {}, opts);
 
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace } }, { parent: this });
         const adminPassword = new GeneratedPassword(`${name}-admin-password`, { length: 32 }, { parent: this });
-        // Gitea accepts a preset token of at least 32 characters (GITEA_RUNNER_REGISTRATION_TOKEN, Gitea >= 1.23).
-        const runnerToken = new GeneratedPassword(`${name}-runner-token`, { length: 48 }, { parent: this });
 
         const adminSecret = new k8s.core.v1.Secret(`${name}-admin`, {
             metadata: { namespace: ns.metadata.name },
             stringData: { username: args.adminUsername, password: adminPassword.result },
-        }, { parent: this });
-        const runnerSecret = new k8s.core.v1.Secret(`${name}-runner-token`, {
-            metadata: { namespace: ns.metadata.name },
-            stringData: { token: runnerToken.result },
         }, { parent: this });
 
         const image = pulumi.output(args.registry).apply((registry) => resolveImage(args.image, registry));
@@ -81,7 +73,6 @@ export class Gitea extends pulumi.ComponentResource {
                 storageClass: args.storageClass,
                 adminSecretName: adminSecret.metadata.name,
                 adminEmail: args.adminEmail,
-                runnerTokenSecretName: runnerSecret.metadata.name,
             }),
         }, { parent: this });
 
@@ -92,8 +83,6 @@ export class Gitea extends pulumi.ComponentResource {
         this.adminSecretName = adminSecret.metadata.name;
         this.adminUsername = pulumi.output(args.adminUsername);
         this.adminPassword = adminPassword.result;
-        this.runnerTokenSecretName = runnerSecret.metadata.name;
-        this.runnerToken = runnerToken.result;
         this.registerOutputs({
             inClusterUrl: this.inClusterUrl,
             nodePortUrl: this.nodePortUrl,
@@ -101,8 +90,6 @@ export class Gitea extends pulumi.ComponentResource {
             adminSecretName: this.adminSecretName,
             adminUsername: this.adminUsername,
             adminPassword: this.adminPassword,
-            runnerTokenSecretName: this.runnerTokenSecretName,
-            runnerToken: this.runnerToken,
         });
     }
 }
@@ -118,7 +105,6 @@ export interface GiteaValueArgs {
     storageClass?: string;
     adminSecretName: pulumi.Input<string>;
     adminEmail: string;
-    runnerTokenSecretName: pulumi.Input<string>;
 }
 
 /** Values for the gitea chart (12.x): SQLite profile, NodePort, Actions with local actions, no test pod. */
@@ -136,16 +122,15 @@ export function giteaValues(a: GiteaValueArgs) {
         valkey: { enabled: false },
         persistence: { enabled: true, size: a.storageSize, ...(a.storageClass ? { storageClass: a.storageClass } : {}) },
         service: { http: { type: "NodePort", port: HTTP_PORT, nodePort: a.nodePort } },
-        deployment: {
-            env: [{ name: "GITEA_RUNNER_REGISTRATION_TOKEN", valueFrom: { secretKeyRef: { name: a.runnerTokenSecretName, key: "token" } } }],
-        },
         gitea: {
             admin: { existingSecret: a.adminSecretName, email: a.adminEmail, passwordMode: "keepUpdated" },
             config: {
                 database: { DB_TYPE: "sqlite3" },
-                // Without DOMAIN the chart takes ingress.hosts[0] (git.example.com) even with ingress off.
-                server: { ROOT_URL: `${a.rootUrl}/`, DOMAIN: a.publicHost, SSH_DOMAIN: a.publicHost, OFFLINE_MODE: true },
-                service: { DISABLE_REGISTRATION: true },
+                // Without DOMAIN the chart takes ingress.hosts[0] (git.example.com) even with ingress off; without
+                // HTTP_PORT the http Service renders an empty targetPort.
+                server: { ROOT_URL: `${a.rootUrl}/`, DOMAIN: a.publicHost, SSH_DOMAIN: a.publicHost, HTTP_PORT, OFFLINE_MODE: true },
+                // Anonymous visitors of the NodePort see nothing, not even public repositories or users.
+                service: { DISABLE_REGISTRATION: true, REQUIRE_SIGNIN_VIEW: true },
                 // `self`: workflows resolve `uses:` actions from this Gitea, never from github.com.
                 actions: { ENABLED: true, DEFAULT_ACTIONS_URL: "self" },
                 "cron.update_checker": { ENABLED: false },

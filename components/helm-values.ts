@@ -22,18 +22,31 @@ export interface ChartSource {
  */
 export function chartLocation(source: ChartSource, after: pulumi.Input<unknown>[]) {
     const oci = isOciChart(source.chart);
+    // Pinned by digest (oci://.../name@sha256:...): Helm then pulls exactly that artifact and ignores the tag.
+    const byDigest = oci && source.chart.includes("@sha256:");
     return {
         chart: pulumi.all(after).apply(() => oci ? source.chart : path.resolve(source.chart)),
-        version: source.chartVersion,
+        version: byDigest ? undefined : source.chartVersion,
         // The internal registry speaks plain HTTP only.
         plainHttp: oci,
     };
 }
 
-/** Chart values of the common `{registry, repository, tag}` image shape. */
+/**
+ * Chart values of the common `{registry, repository, tag, sha}` image shape; with both a tag and a digest the
+ * charts render `repository:tag@sha256:<sha>`.
+ */
 export function imageValues(image: ImageRef): { registry: string; repository: string; tag?: string; sha?: string } {
-    return image.digest
-        ? { registry: image.registry, repository: image.repository, sha: image.digest.replace(/^sha256:/, "") }
-        : { registry: image.registry, repository: image.repository, tag: image.tag };
+    return {
+        registry: image.registry,
+        repository: image.repository,
+        ...(image.tag !== undefined || !image.digest ? { tag: image.tag } : {}),
+        ...(image.digest ? { sha: image.digest.replace(/^sha256:/, "") } : {}),
+    };
+}
+
+/** The tag for charts that render `repository:tag` and have no digest key: `tag@sha256:...` once pinned. */
+export function tagWithDigest(image: ImageRef): string | undefined {
+    return image.digest && image.tag !== undefined ? `${image.tag}@${image.digest}` : image.tag;
 }
 

@@ -23,7 +23,8 @@ const PROMETHEUS_PORT = 9090;
 
 /**
  * kube-prometheus-stack without its certificate hook Jobs (they vanish after 60 s and re-create on every
- * run), every image and every operator default base image on the internal registry.
+ * run), every image and every operator default base image (Prometheus, Alertmanager, Thanos) on the internal
+ * registry, and Grafana without update checks or usage reports.
  */
 export class Monitoring extends pulumi.ComponentResource {
     /** In-cluster Prometheus URL; every AnalysisTemplate must query exactly this address. */
@@ -86,9 +87,14 @@ export function monitoringValues(images: MonitoringImages, registry: string, gra
             // Both off, or the operator mounts a certificate Secret that only the hook Jobs create.
             admissionWebhooks: { enabled: false, patch: { enabled: false, image: image("webhookCertgen") } },
             tls: { enabled: false },
-            // Prometheus/Alertmanager objects created outside the chart default to quay.io otherwise.
+            // Prometheus/Alertmanager objects created without spec.image default to quay.io otherwise. The chart
+            // writes the --*-default-base-image flags only when the base image is set; the registry alone does nothing.
+            prometheusDefaultBaseImage: resolveImage(images.prometheus, registry).repository,
             prometheusDefaultBaseImageRegistry: registry,
+            alertmanagerDefaultBaseImage: resolveImage(images.alertmanager, registry).repository,
             alertmanagerDefaultBaseImageRegistry: registry,
+            // --thanos-default-base-image: pinned here rather than the chart's own tag.
+            thanosImage: image("thanos"),
         },
         prometheus: { prometheusSpec: { image: image("prometheus") } },
         alertmanager: { alertmanagerSpec: { image: image("alertmanager") } },
@@ -100,6 +106,8 @@ export function monitoringValues(images: MonitoringImages, registry: string, gra
             sidecar: { image: image("grafanaSidecar") },
             admin: { existingSecret: grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" },
             testFramework: { enabled: false },
+            // Nothing may try to leave the air gap: no update checks, no usage reports.
+            "grafana.ini": { analytics: { check_for_updates: false, check_for_plugin_updates: false, reporting_enabled: false } },
         },
         windowsMonitoring: { enabled: false },
     };

@@ -3,7 +3,8 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterNodeSettings, portOf } from "../config";
-import { RemoteCommand, RemoteFile } from "../providers/remote";
+import { RemoteCommand, RemoteFile, SshConnection, SshHostKey } from "../providers/remote";
+import { sh, ShellCode, shLines } from "../providers/shell";
 
 /** Arguments of {@link NodeRegistry}. */
 export interface NodeRegistryArgs {
@@ -17,8 +18,13 @@ export interface NodeRegistryArgs {
     readonly imageTarball: string;
     /** Host directory of the registry's data; it outlives the container and the stack. */
     readonly dataDir: string;
-    /** SSH endpoint of the registry node. Defaults: the address host, port 22. */
+    /**
+     * SSH endpoint of the registry node (defaults: the address host, port 22). `knownHosts` unset: each node's
+     * host key is recorded in the stack's state on first contact, and checked strictly on every later call.
+     */
     readonly ssh: { host: string; port: number; user: string; privateKey: pulumi.Input<string>; knownHosts?: string };
+    /** Deadline of each SSH step (a script or a copy), in seconds. */
+    readonly sshStepTimeoutSeconds: number;
     /** Nodes whose container runtimes must pull from the registry over plain HTTP. */
     readonly nodes: ClusterNodeSettings[];
     /** Prefix of every file written on a node; "/" in production. */
@@ -37,27 +43,39 @@ const CONTAINER = "airgap-registry";
 export class NodeRegistry extends pulumi.ComponentResource {
     /** host:port of the registry, known once it answers on /v2/. */
     public readonly address: pulumi.Output<string>;
+    /** SSH connection of each configured node, by name (with its recorded host key), for steps other components run there. */
+    public readonly nodeConnections: Record<string, SshConnection>;
 
     constructor(name: string, args: NodeRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("airgap:index:NodeRegistry", name, {}, opts);
 
-        const connection = (host: string, port: number, user: string) => ({
-            host, port, user, privateKey: args.ssh.privateKey, knownHosts: args.ssh.knownHosts,
-        });
-        const registryNode = connection(args.ssh.host, args.ssh.port, args.ssh.user);
+        // One recorded host key per SSH endpoint, shared by every step on that node.
+        const hostKeys = new Map<string, SshHostKey>();
+        const connection = (node: string, host: string, port: number, user: string): SshConnection => {
+            const login = { node, host, port, user, privateKey: args.ssh.privateKey, stepTimeoutSeconds: args.sshStepTimeoutSeconds };
+            if (args.ssh.knownHosts !== undefined) {
+                return { ...login, knownHosts: args.ssh.knownHosts };
+            }
+            const endpoint = `${host}:${port}`;
+            const hostKey = hostKeys.get(endpoint) ?? new SshHostKey(`${name}-host-key-${node}`, { connection: login }, { parent: this });
+            hostKeys.set(endpoint, hostKey);
+            return { ...login, knownHosts: hostKey.knownHosts, hostKeyUrn: hostKey.urn };
+        };
 
         // Runtimes learn about the registry first: restarting Docker must not bounce a freshly started registry.
         const trust = args.nodes.map((node) => new RemoteCommand(`${name}-trust-${node.name}`, {
-            connection: connection(node.host, node.sshPort ?? args.ssh.port, node.sshUser ?? args.ssh.user),
+            connection: connection(node.name, node.host, node.sshPort ?? args.ssh.port, node.sshUser ?? args.ssh.user),
             create: trustScript(args.address, node.runtimes, args.nodeConfigRoot),
             update: trustScript(args.address, node.runtimes, args.nodeConfigRoot),
             delete: untrustScript(args.address, node.runtimes, args.nodeConfigRoot),
         }, { parent: this }));
 
+        const registryNodeName = args.nodes.find((n) => n.host === args.ssh.host && (n.sshPort ?? args.ssh.port) === args.ssh.port)?.name ?? "registry-node";
+        const registryNode = connection(registryNodeName, args.ssh.host, args.ssh.port, args.ssh.user);
         const stateDir = rooted(args.nodeConfigRoot, "/var/lib/airgap-platform");
         const prepare = new RemoteCommand(`${name}-prepare`, {
             connection: registryNode,
-            create: `mkdir -p '${stateDir}/images' '${args.dataDir}'`,
+            create: prepareScript(stateDir, args.dataDir),
         }, { parent: this, dependsOn: trust });
 
         const installDeps: pulumi.Resource[] = [prepare];
@@ -79,6 +97,8 @@ export class NodeRegistry extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: installDeps });
 
         this.address = pulumi.all([registry.stdout, ...trust.map((t) => t.stdout)]).apply(() => args.address);
+        this.nodeConnections = Object.fromEntries(args.nodes.map((node) =>
+            [node.name, connection(node.name, node.host, node.sshPort ?? args.ssh.port, node.sshUser ?? args.ssh.user)]));
         this.registerOutputs({ address: this.address });
     }
 }
@@ -88,20 +108,56 @@ export function rooted(root: string, file: string): string {
     return root === "/" ? file : `${root.replace(/\/+$/, "")}${file}`;
 }
 
-/** Shell that writes `content` to `file` only when it differs, and runs `onChange` then. */
-function writeIfChanged(file: string, content: string, onChange: string): string {
-    return [
-        `mkdir -p "$(dirname '${file}')"`,
-        `if [ -e '${file}' ] && ! grep -q '^${MANAGED}' '${file}'; then echo '${file} exists and is not managed by airgap-platform: add the registry to it by hand or remove it' >&2; exit 1; fi`,
-        `cat > '${file}.new' <<'AIRGAP_EOF'\n${content}AIRGAP_EOF`,
-        `if cmp -s '${file}.new' '${file}'; then rm -f '${file}.new'; echo 'unchanged: ${file}'; else mv '${file}.new' '${file}'; echo 'written: ${file}'; ${onChange}; fi`,
-    ].join("\n");
+/** Prints one line (printf, unlike echo, never reads a value as an option or an escape). */
+function say(line: string): ShellCode {
+    return sh`printf '%s\n' ${line}`;
+}
+
+/** Prints one line to stderr and stops the script. */
+function fail(line: string): ShellCode {
+    return sh`printf '%s\n' ${line} >&2; exit 1`;
+}
+
+/**
+ * Replaces `file` with `content` through a temporary file in the same folder and a rename, so a reader (or a
+ * crash) never sees it half written; the previous file is never truncated.
+ */
+function replaceFile(file: string, content: string): ShellCode {
+    return sh`tmp="$(mktemp "$(dirname -- ${file})/.airgap.XXXXXX")" && printf '%s' ${content} > "$tmp" && chmod 0644 "$tmp" && mv -f -- "$tmp" ${file}`;
+}
+
+/** Writes `content` to `file` only when it differs, and runs `onChange` then; refuses files it does not manage. */
+function writeIfChanged(file: string, content: string, onChange: ShellCode): ShellCode {
+    return shLines(
+        sh`mkdir -p -- "$(dirname -- ${file})"`,
+        sh`if [ -e ${file} ] && ! grep -q -- ${`^${MANAGED}`} ${file}; then ${fail(`${file} exists and is not managed by airgap-platform: add the registry to it by hand or remove it`)}; fi`,
+        sh`if [ -e ${file} ] && printf '%s' ${content} | cmp -s - ${file}; then ${say(`unchanged: ${file}`)}`,
+        sh`else ${replaceFile(file, content)}; ${say(`written: ${file}`)}; ${onChange}; fi`,
+    );
 }
 
 /** Restarts a systemd unit if it runs; nodes without systemd (or without the unit) are told what to do. */
-function restartIfRunning(unit: string): string {
-    return `if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet ${unit}; then systemctl restart ${unit}; echo 'restarted ${unit}'; else echo 'note: ${unit} is not running under systemd; restart it to apply'; fi`;
+function restartIfRunning(unit: string): ShellCode {
+    return sh`if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet ${unit}; then systemctl restart ${unit}; ${say(`restarted ${unit}`)}; else ${say(`note: ${unit} is not running under systemd; restart it to apply`)}; fi`;
 }
+
+/**
+ * Adds the registry to daemon.json's insecure-registries, keeping every other setting and the file's mode;
+ * the merged file replaces the old one by rename.
+ */
+const MERGE_DAEMON_JSON = [
+    "import json, os, sys, tempfile",
+    "path, address = sys.argv[1], sys.argv[2]",
+    "with open(path) as f:",
+    "    cfg = json.load(f)",
+    "cfg.setdefault('insecure-registries', []).append(address)",
+    "fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix='.airgap.')",
+    "with os.fdopen(fd, 'w') as f:",
+    "    json.dump(cfg, f, indent=2)",
+    "    f.write('\\n')",
+    "os.chmod(tmp, os.stat(path).st_mode & 0o7777)",
+    "os.replace(tmp, path)",
+].join("\n");
 
 /** Files that make a node's runtimes pull from `address` over plain HTTP. */
 export function trustFiles(address: string, runtime: ClusterNodeSettings["runtimes"][number], root: string): { file: string; content?: string; restart?: string } {
@@ -128,33 +184,32 @@ export function trustFiles(address: string, runtime: ClusterNodeSettings["runtim
 export function trustScript(address: string, runtimes: ClusterNodeSettings["runtimes"], root: string): string {
     const steps = runtimes.map((runtime) => {
         const { file, content, restart } = trustFiles(address, runtime, root);
-        const onChange = restart ? restartIfRunning(restart) : ":";
+        const onChange = restart ? restartIfRunning(restart) : sh`:`;
         if (content !== undefined) {
             return writeIfChanged(file, content, onChange);
         }
         // daemon.json is shared with other settings: add the registry to insecure-registries, keep the rest.
-        return [
-            `mkdir -p "$(dirname '${file}')"`,
-            `if [ ! -s '${file}' ]; then printf '{\\n  "insecure-registries": ["${address}"]\\n}\\n' > '${file}'; echo 'written: ${file}'; ${onChange};`,
-            `elif grep -q '"${address}"' '${file}'; then echo 'unchanged: ${file}';`,
-            `elif command -v python3 >/dev/null 2>&1; then python3 - '${file}' '${address}' <<'AIRGAP_PY'`,
-            "import json, sys",
-            "f, addr = sys.argv[1], sys.argv[2]",
-            "cfg = json.load(open(f))",
-            "cfg.setdefault('insecure-registries', []).append(addr)",
-            "json.dump(cfg, open(f, 'w'), indent=2)",
-            "AIRGAP_PY",
-            `  echo 'updated: ${file}'; ${onChange};`,
-            `else echo '${file} exists without ${address} and python3 is missing to merge it: add it to insecure-registries by hand' >&2; exit 1; fi`,
-        ].join("\n");
+        const fresh = `${JSON.stringify({ "insecure-registries": [address] }, null, 2)}\n`;
+        return shLines(
+            sh`mkdir -p -- "$(dirname -- ${file})"`,
+            sh`if [ ! -s ${file} ]; then ${replaceFile(file, fresh)}; ${say(`written: ${file}`)}; ${onChange}`,
+            sh`elif grep -qF -- ${`"${address}"`} ${file}; then ${say(`unchanged: ${file}`)}`,
+            sh`elif command -v python3 >/dev/null 2>&1; then python3 -c ${MERGE_DAEMON_JSON} ${file} ${address}; ${say(`updated: ${file}`)}; ${onChange}`,
+            sh`else ${fail(`${file} exists without ${address} and python3 is missing to merge it: add it to insecure-registries by hand`)}; fi`,
+        );
     });
-    return ["set -eu", ...steps].join("\n");
+    return shLines(sh`set -eu`, ...steps).text;
 }
 
 /** Removes the node files that only we own; daemon.json is shared and stays. */
 export function untrustScript(address: string, runtimes: ClusterNodeSettings["runtimes"], root: string): string {
     const files = runtimes.map((r) => trustFiles(address, r, root)).filter((t) => t.content !== undefined).map((t) => t.file);
-    return ["set -eu", ...files.map((f) => `if [ -e '${f}' ] && grep -q '^${MANAGED}' '${f}'; then rm -f '${f}'; fi`)].join("\n");
+    return shLines(sh`set -eu`, ...files.map((f) => sh`if [ -e ${f} ] && grep -q -- ${`^${MANAGED}`} ${f}; then rm -f -- ${f}; fi`)).text;
+}
+
+/** Creates the folder the registry image is copied to and the registry's data folder. */
+export function prepareScript(stateDir: string, dataDir: string): string {
+    return sh`mkdir -p -- ${`${stateDir}/images`} ${dataDir}`.text;
 }
 
 interface InstallArgs extends NodeRegistryArgs {
@@ -164,68 +219,93 @@ interface InstallArgs extends NodeRegistryArgs {
 /** Starts the registry if needed, then waits until /v2/ answers. */
 export function registryInstallScript(args: InstallArgs): string {
     const port = portOf(args.address);
-    const start = args.mode === "docker" ? dockerRegistryScript(args, port) : packageRegistryScript(args, port);
-    return [
-        "set -eu",
-        start,
-        `for i in $(seq 1 60); do`,
-        `  if command -v curl >/dev/null 2>&1; then curl -fsS -o /dev/null http://127.0.0.1:${port}/v2/ && break; else wget -q -O /dev/null http://127.0.0.1:${port}/v2/ && break; fi`,
-        `  if [ "$i" = 60 ]; then echo 'registry on port ${port} did not answer /v2/ within 60 s' >&2; exit 1; fi`,
-        "  sleep 1",
-        "done",
-        `echo 'registry ${args.address} answers /v2/'`,
-    ].join("\n");
+    const v2 = `http://127.0.0.1:${port}/v2/`;
+    return shLines(
+        sh`set -eu`,
+        registryStart(args),
+        sh`for i in $(seq 1 60); do`,
+        sh`  if command -v curl >/dev/null 2>&1; then curl -fsS -o /dev/null ${v2} && break; else wget -q -O /dev/null ${v2} && break; fi`,
+        sh`  if [ "$i" = 60 ]; then ${fail(`registry on port ${port} did not answer /v2/ within 60 s`)}; fi`,
+        sh`  sleep 1`,
+        sh`done`,
+        say(`registry ${args.address} answers /v2/`),
+    ).text;
 }
 
-function dockerRegistryScript(args: InstallArgs, port: number): string {
-    return [
-        `docker image inspect '${args.image}' >/dev/null 2>&1 || docker load -i '${args.tarballOnNode}'`,
-        `if docker container inspect ${CONTAINER} >/dev/null 2>&1 && [ "$(docker inspect -f '{{.Config.Image}}' ${CONTAINER})" != '${args.image}' ]; then docker rm -f ${CONTAINER}; fi`,
-        `if docker container inspect ${CONTAINER} >/dev/null 2>&1; then docker start ${CONTAINER} >/dev/null;`,
-        `else docker run -d --name ${CONTAINER} --restart=always -p ${port}:5000 -v '${args.dataDir}:/var/lib/registry' '${args.image}' >/dev/null; fi`,
-    ].join("\n");
+/** Starts (or keeps) the registry, without waiting for it: the part of the install script that differs by mode. */
+export function registryStartScript(args: InstallArgs): string {
+    return registryStart(args).text;
+}
+
+function registryStart(args: InstallArgs): ShellCode {
+    return args.mode === "docker" ? dockerRegistryScript(args, portOf(args.address)) : packageRegistryScript(args);
+}
+
+function dockerRegistryScript(args: InstallArgs, port: number): ShellCode {
+    return shLines(
+        sh`docker image inspect ${args.image} >/dev/null 2>&1 || docker load -i ${args.tarballOnNode}`,
+        sh`if docker container inspect ${CONTAINER} >/dev/null 2>&1 && [ "$(docker inspect -f '{{.Config.Image}}' ${CONTAINER})" != ${args.image} ]; then docker rm -f ${CONTAINER}; fi`,
+        sh`if docker container inspect ${CONTAINER} >/dev/null 2>&1; then docker start ${CONTAINER} >/dev/null;`,
+        sh`else docker run -d --name ${CONTAINER} --restart=always -p ${`${port}:5000`} -v ${`${args.dataDir}:/var/lib/registry`} ${args.image} >/dev/null; fi`,
+    );
+}
+
+/** One argument of a systemd command line: double-quoted, with specifiers (%) and variables ($) kept literal. */
+export function systemdArgument(value: string): string {
+    return `"${value.replace(/[\\"]/g, "\\$&").replace(/%/g, "%%").replace(/\$/g, "$$$$")}"`;
+}
+
+/** The distribution registry's config (YAML; the data folder as a double-quoted scalar) and the systemd unit. */
+export function packageRegistryFiles(args: Pick<NodeRegistryArgs, "address" | "dataDir" | "nodeConfigRoot">): { config: { file: string; content: string }; unit: { file: string; content: string } } {
+    const configFile = rooted(args.nodeConfigRoot, "/etc/airgap-platform/registry.yml");
+    return {
+        config: {
+            file: configFile,
+            content: `${MANAGED}\nversion: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${JSON.stringify(args.dataDir)}\n  delete:\n    enabled: false\nhttp:\n  addr: :${portOf(args.address)}\n`,
+        },
+        unit: {
+            file: rooted(args.nodeConfigRoot, "/etc/systemd/system/airgap-registry.service"),
+            content: `${MANAGED}\n[Unit]\nDescription=airgap-platform registry\nAfter=network-online.target\n\n[Service]\nExecStart=/usr/bin/docker-registry serve ${systemdArgument(configFile)}\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n`,
+        },
+    };
 }
 
 /** Debian's docker-registry is the same distribution registry that registry:2 packages. */
-function packageRegistryScript(args: InstallArgs, port: number): string {
-    const cfgFile = rooted(args.nodeConfigRoot, "/etc/airgap-platform/registry.yml");
-    const unitFile = rooted(args.nodeConfigRoot, "/etc/systemd/system/airgap-registry.service");
+function packageRegistryScript(args: InstallArgs): ShellCode {
+    const { config, unit } = packageRegistryFiles(args);
     const pidFile = rooted(args.nodeConfigRoot, "/run/airgap-registry.pid");
     const logFile = rooted(args.nodeConfigRoot, "/var/log/airgap-registry.log");
-    const config = `${MANAGED}\nversion: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${args.dataDir}\n  delete:\n    enabled: false\nhttp:\n  addr: :${port}\n`;
-    const unit = `${MANAGED}\n[Unit]\nDescription=airgap-platform registry\nAfter=network-online.target\n\n[Service]\nExecStart=/usr/bin/docker-registry serve ${cfgFile}\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n`;
-    return [
-        `command -v docker-registry >/dev/null 2>&1 || { echo "Debian's docker-registry package is not installed on the node: install it (package mode) or use mode docker" >&2; exit 1; }`,
-        "changed=no",
-        writeIfChanged(cfgFile, config, "changed=yes"),
-        `if [ -d /run/systemd/system ]; then`,
-        writeIfChanged(unitFile, unit, "systemctl daemon-reload"),
-        `  systemctl enable airgap-registry >/dev/null 2>&1`,
-        `  if [ "$changed" = yes ]; then systemctl restart airgap-registry; else systemctl start airgap-registry; fi`,
-        "else",
+    return shLines(
+        sh`command -v docker-registry >/dev/null 2>&1 || { ${fail("Debian's docker-registry package is not installed on the node: install it (package mode) or use mode docker")}; }`,
+        sh`changed=no`,
+        writeIfChanged(config.file, config.content, sh`changed=yes`),
+        sh`if [ -d /run/systemd/system ]; then`,
+        writeIfChanged(unit.file, unit.content, sh`systemctl daemon-reload`),
+        sh`  systemctl enable airgap-registry >/dev/null 2>&1`,
+        sh`  if [ "$changed" = yes ]; then systemctl restart airgap-registry; else systemctl start airgap-registry; fi`,
+        sh`else`,
         // No systemd (containers, minimal nodes): supervise by pid file.
-        `  if [ -s '${pidFile}' ] && kill -0 "$(cat '${pidFile}')" 2>/dev/null; then`,
-        `    if [ "$changed" = yes ]; then kill "$(cat '${pidFile}')"; sleep 1; rm -f '${pidFile}'; fi`,
-        "  fi",
-        `  if [ ! -s '${pidFile}' ] || ! kill -0 "$(cat '${pidFile}')" 2>/dev/null; then`,
-        `    mkdir -p "$(dirname '${pidFile}')" "$(dirname '${logFile}')"`,
-        `    nohup setsid docker-registry serve '${cfgFile}' >>'${logFile}' 2>&1 < /dev/null & echo $! > '${pidFile}'`,
-        "  fi",
-        "fi",
-    ].join("\n");
+        sh`  if [ -s ${pidFile} ] && kill -0 "$(cat ${pidFile})" 2>/dev/null; then`,
+        sh`    if [ "$changed" = yes ]; then kill "$(cat ${pidFile})"; sleep 1; rm -f -- ${pidFile}; fi`,
+        sh`  fi`,
+        sh`  if [ ! -s ${pidFile} ] || ! kill -0 "$(cat ${pidFile})" 2>/dev/null; then`,
+        sh`    mkdir -p -- "$(dirname -- ${pidFile})" "$(dirname -- ${logFile})"`,
+        sh`    nohup setsid docker-registry serve ${config.file} >>${logFile} 2>&1 < /dev/null & echo $! > ${pidFile}`,
+        sh`  fi`,
+        sh`fi`,
+    );
 }
 
 /** Stops the registry; its data directory stays on the node. */
 export function registryRemoveScript(mode: "docker" | "package", root: string): string {
     if (mode === "docker") {
-        return `docker rm -f ${CONTAINER} >/dev/null 2>&1 || true; echo 'registry stopped; data kept'`;
+        return shLines(sh`docker rm -f ${CONTAINER} >/dev/null 2>&1 || true`, say("registry stopped; data kept")).text;
     }
     const pidFile = rooted(root, "/run/airgap-registry.pid");
-    return [
-        `if [ -d /run/systemd/system ]; then systemctl disable --now airgap-registry >/dev/null 2>&1 || true; rm -f '${rooted(root, "/etc/systemd/system/airgap-registry.service")}'; systemctl daemon-reload; fi`,
-        `if [ -s '${pidFile}' ]; then kill "$(cat '${pidFile}')" 2>/dev/null || true; rm -f '${pidFile}'; fi`,
-        `rm -f '${rooted(root, "/etc/airgap-platform/registry.yml")}'`,
-        "echo 'registry stopped; data kept'",
-    ].join("\n");
+    return shLines(
+        sh`if [ -d /run/systemd/system ]; then systemctl disable --now airgap-registry >/dev/null 2>&1 || true; rm -f -- ${rooted(root, "/etc/systemd/system/airgap-registry.service")}; systemctl daemon-reload; fi`,
+        sh`if [ -s ${pidFile} ]; then kill "$(cat ${pidFile})" 2>/dev/null || true; rm -f -- ${pidFile}; fi`,
+        sh`rm -f -- ${rooted(root, "/etc/airgap-platform/registry.yml")}`,
+        say("registry stopped; data kept"),
+    ).text;
 }
-

@@ -32,6 +32,13 @@ const MAX_NAME = 63 - LONGEST_SUFFIX;
 /** Label this component puts on each Service to tell main, stable, canary, preview and metrics apart. */
 export const SERVICE_ROLE_LABEL = "airgap-platform/service-role";
 
+/** Label the Argo Rollouts controller puts on the pods of each ReplicaSet: the hash of its pod template. */
+export const POD_TEMPLATE_HASH_LABEL = "rollouts-pod-template-hash";
+/** That label on a Prometheus series: the ServiceMonitor copies it from the pod with '-' turned into '_'. */
+export const POD_TEMPLATE_HASH_SERIES_LABEL = "rollouts_pod_template_hash";
+/** The AnalysisTemplate argument that receives the pod-template hash of the revision under analysis. */
+export const CANARY_HASH_ARG = "canary-hash";
+
 const port = (what: string) => z.number().int(`${what} must be a whole number`).min(1, `${what} must be between 1 and 65535`).max(65535, `${what} must be between 1 and 65535`);
 const count = (min: number) => z.number().int("must be a whole number").min(min, `must be ${min} or more`);
 const quantity = z.string().regex(QUANTITY, "must be a Kubernetes quantity such as 100m or 128Mi");
@@ -164,7 +171,8 @@ export interface ProgressiveAppArgs {
      * (default 1: two failed measurements fail the step); successRate (default 0.95); noData (default pass:
      * no traffic or a NaN ratio counts as success, `fail` inverts it); window (default 2m), requestMetric
      * (default http_requests_total), statusLabel (default status), errorStatus (default 5..) build the
-     * query unless `query` replaces it.
+     * query unless `query` replaces it; a query of its own should select
+     * `rollouts_pod_template_hash="{{args.canary-hash}}"`, so that it judges the canary's pods only.
      */
     readonly analysis?: {
         readonly metricName?: string;
@@ -363,13 +371,17 @@ export function serviceManifest(s: ProgressiveAppSettings, service: ServiceRole)
     };
 }
 
-/** The success-rate query: non-error requests over all requests of the app's pods. */
+/**
+ * The success-rate query: non-error requests over all requests of the pods under analysis, i.e. of the
+ * revision whose pod-template hash the Rollout passes in (the canary, or the blue-green preview). A query
+ * over every pod of the app would dilute a failing canary with stable traffic.
+ */
 export function successRateQuery(s: ProgressiveAppSettings): string {
     const a = s.analysis;
     if (a.query !== undefined) {
         return a.query;
     }
-    const selector = `namespace="${s.namespace}",app="${s.name}"`;
+    const selector = `namespace="${s.namespace}",app="${s.name}",${POD_TEMPLATE_HASH_SERIES_LABEL}="{{args.${CANARY_HASH_ARG}}}"`;
     return `sum(rate(${a.requestMetric}{${selector},${a.statusLabel}!~"${a.errorStatus}"}[${a.window}])) / sum(rate(${a.requestMetric}{${selector}}[${a.window}]))`;
 }
 
@@ -392,6 +404,8 @@ export function analysisTemplateManifest(s: ProgressiveAppSettings, prometheusUr
         kind: "AnalysisTemplate",
         metadata: { name: analysisTemplateName(s), namespace: s.namespace, labels: podLabels(s) },
         spec: {
+            // Supplied by every analysis step of the Rollout (valueFrom.podTemplateHashValue: Latest).
+            args: [{ name: CANARY_HASH_ARG }],
             metrics: [{
                 name: a.metricName,
                 // interval and count always together: interval alone runs indefinitely, which the controller
@@ -406,8 +420,12 @@ export function analysisTemplateManifest(s: ProgressiveAppSettings, prometheusUr
     };
 }
 
+/** A use of the template, handing it the pod-template hash of the newest ReplicaSet (the canary or preview). */
 function analysisRef(s: ProgressiveAppSettings) {
-    return { templates: [{ templateName: analysisTemplateName(s) }] };
+    return {
+        templates: [{ templateName: analysisTemplateName(s) }],
+        args: [{ name: CANARY_HASH_ARG, valueFrom: { podTemplateHashValue: "Latest" } }],
+    };
 }
 
 /** Canary steps: each weight, then an analysis step, except after the last (100%). */
@@ -452,6 +470,9 @@ export function rolloutManifest(s: ProgressiveAppSettings): Manifest {
             template: {
                 metadata: { labels: podLabels(s) },
                 spec: {
+                    // Pod Security "restricted" (the namespace Argo CD creates enforces it): the image must run
+                    // as a non-root user, numerically (USER 65532, not USER app).
+                    securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
                     containers: [{
                         name: s.name,
                         image: imageString(resolveImage(s.image, s.registry)),
@@ -460,6 +481,7 @@ export function rolloutManifest(s: ProgressiveAppSettings): Manifest {
                         ...(env.length > 0 ? { env } : {}),
                         readinessProbe: { httpGet: { path: s.probePath, port: "http" }, periodSeconds: 5 },
                         resources: { requests: { ...s.resources.requests }, limits: { ...s.resources.limits } },
+                        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
                     }],
                 },
             },
@@ -491,8 +513,9 @@ export function serviceMonitorManifest(s: ProgressiveAppSettings): Manifest {
         spec: {
             selector: { matchLabels: { ...selectorLabels(s), [SERVICE_ROLE_LABEL]: scrapeRole(s) } },
             endpoints: [{ port: metricsPort(s).name, path: s.metricsPath, interval: s.serviceMonitor.interval }],
-            // Copies the pod's `app` label onto every series, which the analysis query selects on.
-            podTargetLabels: ["app"],
+            // Copies the pod's `app` label and the controller's pod-template hash onto every series, which the
+            // analysis query selects on (as `app` and `rollouts_pod_template_hash`).
+            podTargetLabels: ["app", POD_TEMPLATE_HASH_LABEL],
         },
     };
 }

@@ -32,6 +32,7 @@ export const rules: ReadonlyArray<Rule<any>> = [
     argo.analysisTemplateEnforcePrometheusAddress,
     argo.analysisTemplateEnforceNanGuard,
     argo.analysisTemplateDisallowLenientFailureLimit,
+    argo.analysisTemplateEnforceCanarySelection,
     // Workloads and autoscaling
     workloadEnforceInternalImage,
     horizontalPodAutoscalerEnforceRolloutTarget,

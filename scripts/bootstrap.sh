@@ -7,9 +7,11 @@ stack="${1:?usage: npm run bootstrap -- STACK [pulumi up flags]}"
 shift
 
 [ -x "$repo/node_modules/.bin/node" ] || { echo "[bootstrap] run 'npm ci' first (it installs Node 22)" >&2; exit 1; }
-bash "$repo/scripts/setup-toolchain.sh"
 # shellcheck source=scripts/pulumi-env.sh
-. "$repo/scripts/pulumi-env.sh"
+. "$repo/scripts/pulumi-env.sh" 2>/dev/null
+# A stack without a passphrase of its own stops here, before the toolchain build and before Pulumi.
+airgap_stack_secrets "$stack"
+bash "$repo/scripts/setup-toolchain.sh"
 
 cd "$repo"
 pulumi stack select --create "$stack"

@@ -2,7 +2,8 @@
 # Source me (from any directory):   . /path/to/repo/scripts/pulumi-env.sh
 # Puts the repo's node_modules/.bin (Node 22) first on PATH, then the toolchain built by
 # scripts/setup-toolchain.sh, and sets the Pulumi variables for an offline, local-state setup.
-# Does not `set -e` or exit: safe to source in an interactive shell.
+# Does not `set -e` or exit: safe to source in an interactive shell. Before running Pulumi on a stack, call
+# `airgap_stack_secrets STACK` (defined below): it stops a stack that has no secrets passphrase of its own.
 
 if [ -n "${BASH_SOURCE[0]:-}" ]; then
   _airgap_src="${BASH_SOURCE[0]}"
@@ -48,11 +49,49 @@ if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
   mkdir -p "$AIRGAP_REPO/.pulumi-state"
   export PULUMI_BACKEND_URL="file://$AIRGAP_REPO/.pulumi-state"
 fi
-# DEV/LOCAL ONLY: a fixed, public passphrase for the file backend's secrets provider, so
-# non-interactive runs work. Set PULUMI_CONFIG_PASSPHRASE(_FILE) yourself for anything real.
-if [ -z "${PULUMI_CONFIG_PASSPHRASE+x}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
-  export PULUMI_CONFIG_PASSPHRASE="airgap-platform-dev-only"
-fi
+# Secrets: the state holds the SSH key and every generated password, encrypted by the stack's secrets
+# provider. Nothing is set here for every stack: `airgap_stack_secrets STACK` (below) decides per stack.
+AIRGAP_THROWAWAY_STACKS="local"
+AIRGAP_THROWAWAY_PASSPHRASE="airgap-platform-dev-only"
+
+# airgap_stack_secrets STACK: a throwaway stack on this machine (local, the e2e stack) gets the fixed passphrase
+# above, which is public (it is in this file). Any other stack brings its own: PULUMI_CONFIG_PASSPHRASE_FILE or
+# PULUMI_CONFIG_PASSPHRASE (not empty, not the public one), or a secrets provider other than the passphrase on
+# its stack file (`secretsprovider: awskms://...`, `hashivault://...`). Otherwise it says how, and returns 1.
+airgap_stack_secrets() {
+  local stack="${1:?usage: airgap_stack_secrets STACK}" stack_file provider=""
+  case " $AIRGAP_THROWAWAY_STACKS " in
+    *" $stack "*)
+      if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
+        export PULUMI_CONFIG_PASSPHRASE="$AIRGAP_THROWAWAY_PASSPHRASE"
+      fi
+      return 0 ;;
+  esac
+  stack_file="$AIRGAP_REPO/Pulumi.$stack.yaml"
+  if [ -f "$stack_file" ]; then
+    provider="$(sed -n 's/^secretsprovider:[[:space:]]*//p' "$stack_file" | tr -d "\"' \r")"
+  fi
+  if [ -n "$provider" ] && [ "$provider" != passphrase ]; then
+    return 0
+  fi
+  if [ -n "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
+    [ -r "$PULUMI_CONFIG_PASSPHRASE_FILE" ] && [ -s "$PULUMI_CONFIG_PASSPHRASE_FILE" ] && return 0
+    echo "[pulumi-env] PULUMI_CONFIG_PASSPHRASE_FILE=$PULUMI_CONFIG_PASSPHRASE_FILE is missing, unreadable or empty: stack '$stack' cannot encrypt its secrets; nothing was run" >&2
+    return 1
+  fi
+  if [ -n "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ "$PULUMI_CONFIG_PASSPHRASE" != "$AIRGAP_THROWAWAY_PASSPHRASE" ]; then
+    return 0
+  fi
+  local file="\$HOME/.config/airgap-platform/$stack.passphrase"
+  printf '%s\n' >&2 \
+    "[pulumi-env] stack '$stack' has no secrets passphrase of its own; nothing was run." \
+    "  Its state holds the SSH key and every generated password. The fixed passphrase of the throwaway stacks" \
+    "  ($AIRGAP_THROWAWAY_STACKS) is public, so it is refused here. Create a passphrase once, keep it outside the repository:" \
+    "    mkdir -p ~/.config/airgap-platform && (umask 077; head -c 32 /dev/urandom | base64 > $file)" \
+    "    export PULUMI_CONFIG_PASSPHRASE_FILE=$file" \
+    "  (or export PULUMI_CONFIG_PASSPHRASE, or set a KMS/Vault secretsprovider in Pulumi.$stack.yaml), then run again."
+  return 1
+}
 
 # The program is type-checked once by `npm run build` (tsc); at every preview and up ts-node only transpiles,
 # which saves seconds of each run.

@@ -9,6 +9,12 @@ echo "[e2e] toolchain"
 bash scripts/setup-toolchain.sh
 echo "[e2e] control plane"
 bash scripts/setup-cluster.sh
+echo "[e2e] gitea (test/e2e/harness/gitea.ts): $(bash scripts/build-go-tool.sh gitea)"
+echo "[e2e] argo-rollouts (test/e2e/harness/rollouts.ts): $(bash scripts/build-go-tool.sh argo-rollouts)"
+echo "[e2e] prometheus (test/e2e/harness/prometheus.ts): $(bash scripts/build-go-tool.sh prometheus)"
+echo "[e2e] ocisupply (supply/, the seed): $(bash scripts/build-go-tool.sh ocisupply)"
+echo "[e2e] helm (supply/charts.ts): $(bash scripts/build-go-tool.sh helm)"
+echo "[e2e] crane (test/supply): $(bash scripts/build-go-tool.sh crane)"
 # shellcheck source=scripts/pulumi-env.sh
 . scripts/pulumi-env.sh
 echo "[e2e] pulumi $(pulumi version), node $(node --version)"

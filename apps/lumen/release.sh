@@ -4,6 +4,7 @@
 #   npm run release -- v1.5.4                  set imageTag, render, publish
 #   npm run release -- --render                re-render the current config (no tag change)
 #   options: --stack NAME (default airgap)  --output DIR (default: the stack's outputDir)
+#   The pack config is policy-config.<stack>.json when it exists, else policy-config.json.
 #
 # 1. Checks the tag (an exact version or a commit SHA, never latest).
 # 2. Renders a copy of the stack file with the tag set (`pulumi config set imageTag`) through
@@ -97,10 +98,13 @@ pulumi config set "${on_copy[@]}" renderDir "$render_dir"
 # The pack's executable analyzer where it exists (language hosts without RunPlugin), else the pack folder.
 policy_pack="$repo/policy"
 [ -x "$repo/policy/analyzer.sh" ] && policy_pack="$repo/policy/analyzer.sh"
+# A stack with settings of its own (the e2e stack's Prometheus address) has its own pack config.
+policy_config="$here/policy-config.json"
+[ -f "$here/policy-config.$stack.json" ] && policy_config="$here/policy-config.$stack.json"
 
 log "rendering $(basename "$stack_file")${version:+ with imageTag $version} through the policy pack"
 pulumi up "${on_copy[@]}" --yes --non-interactive --skip-preview \
-  --policy-pack "$policy_pack" --policy-pack-config "$here/policy-config.json" >"$work/up.log" 2>&1 || {
+  --policy-pack "$policy_pack" --policy-pack-config "$policy_config" >"$work/up.log" 2>&1 || {
   cat "$work/up.log" >&2
   die "pulumi up failed (configuration or policy violation above)"
 }

@@ -30,6 +30,8 @@ export interface TemplateRef {
     readonly usage: TemplateUsage;
     /** Field path of the reference, for messages. */
     readonly path: string;
+    /** The `args` the referring analysis passes to its templates. */
+    readonly args: unknown[];
 }
 
 /** spec.strategy.canary, or undefined. */
@@ -49,14 +51,16 @@ export function stepsOf(rollout: Entry): unknown[] {
     return arr(canaryOf(rollout)?.steps);
 }
 
-function refsFrom(templates: unknown, usage: TemplateUsage, path: string): TemplateRef[] {
-    return arr(templates).map((t, i) => {
+function refsFrom(analysis: unknown, usage: TemplateUsage, path: string): TemplateRef[] {
+    const args = arr(rec(analysis).args);
+    return arr(rec(analysis).templates).map((t, i) => {
         const template = rec(t);
         return {
             templateName: template.templateName,
             clusterScope: template.clusterScope === true,
             usage,
-            path: `${path}[${i}].templateName`,
+            path: `${path}.templates[${i}].templateName`,
+            args,
         };
     });
 }
@@ -66,11 +70,11 @@ export function templateRefsOfRollout(rollout: Entry): TemplateRef[] {
     const out: TemplateRef[] = [];
     const canary = canaryOf(rollout);
     if (canary !== undefined) {
-        out.push(...refsFrom(rec(canary.analysis).templates, "background", "spec.strategy.canary.analysis.templates"));
+        out.push(...refsFrom(canary.analysis, "background", "spec.strategy.canary.analysis"));
         arr(canary.steps).forEach((s, i) => {
             const step = rec(s);
             if (isRecord(step.analysis)) {
-                out.push(...refsFrom(step.analysis.templates, "step", `spec.strategy.canary.steps[${i}].analysis.templates`));
+                out.push(...refsFrom(step.analysis, "step", `spec.strategy.canary.steps[${i}].analysis`));
             }
             if (isRecord(step.experiment)) {
                 arr(step.experiment.analyses).forEach((a, j) => {
@@ -80,6 +84,7 @@ export function templateRefsOfRollout(rollout: Entry): TemplateRef[] {
                         clusterScope: analysis.clusterScope === true,
                         usage: "experiment",
                         path: `spec.strategy.canary.steps[${i}].experiment.analyses[${j}].templateName`,
+                        args: arr(analysis.args),
                     });
                 });
             }
@@ -88,8 +93,8 @@ export function templateRefsOfRollout(rollout: Entry): TemplateRef[] {
     const blueGreen = blueGreenOf(rollout);
     if (blueGreen !== undefined) {
         const base = "spec.strategy.blueGreen";
-        out.push(...refsFrom(rec(blueGreen.prePromotionAnalysis).templates, "prePromotion", `${base}.prePromotionAnalysis.templates`));
-        out.push(...refsFrom(rec(blueGreen.postPromotionAnalysis).templates, "postPromotion", `${base}.postPromotionAnalysis.templates`));
+        out.push(...refsFrom(blueGreen.prePromotionAnalysis, "prePromotion", `${base}.prePromotionAnalysis`));
+        out.push(...refsFrom(blueGreen.postPromotionAnalysis, "postPromotion", `${base}.postPromotionAnalysis`));
     }
     return out;
 }

@@ -19,10 +19,10 @@ const CHART_TYPES = new Set([
     "kubernetes:helm.sh/v4:Chart",
 ]);
 
-/** The chart name of a Helm resource's `chart` property: a name, a path to a .tgz, or an OCI URL. */
+/** The chart name of a Helm resource's `chart` property: a name, a path to a .tgz, or an OCI URL (maybe `@sha256:...`). */
 export function chartNameOf(chart: string): string {
     const last = chart.replace(/\/+$/, "").split("/").pop() ?? chart;
-    return last.replace(/\.tgz$/, "").split(":")[0];
+    return last.replace(/\.tgz$/, "").split("@")[0].split(":")[0];
 }
 
 /** The argoproj.io kind a stack resource is, or undefined. */

@@ -24,6 +24,36 @@ function settings(extra: Record<string, unknown> = {}): ProgressiveAppSettings {
 
 const byKind = (objects: Array<Record<string, any>>, kind: string) => objects.filter((o) => o.kind === kind);
 
+/**
+ * What the Pod Security "restricted" level (kubernetes.io/docs/concepts/security/pod-security-standards) refuses
+ * in a pod spec: host namespaces and paths, privileged or escalating containers, capabilities beyond
+ * NET_BIND_SERVICE, root, and a missing seccomp profile.
+ */
+function restrictedViolations(pod: Record<string, any>): string[] {
+    const problems: string[] = [];
+    for (const key of ["hostNetwork", "hostPID", "hostIPC"]) {
+        if (pod[key]) problems.push(`pod: ${key}`);
+    }
+    for (const v of pod.volumes ?? []) {
+        if (v.hostPath) problems.push(`volume ${v.name}: hostPath`);
+    }
+    const podContext = pod.securityContext ?? {};
+    for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
+        const sc = c.securityContext ?? {};
+        if (sc.privileged) problems.push(`${c.name}: privileged`);
+        if (sc.allowPrivilegeEscalation !== false) problems.push(`${c.name}: allowPrivilegeEscalation is not false`);
+        if (!(sc.capabilities?.drop ?? []).includes("ALL")) problems.push(`${c.name}: capabilities.drop does not contain ALL`);
+        if ((sc.capabilities?.add ?? []).some((cap: string) => cap !== "NET_BIND_SERVICE")) problems.push(`${c.name}: adds capabilities`);
+        if ((sc.runAsNonRoot ?? podContext.runAsNonRoot) !== true) problems.push(`${c.name}: runAsNonRoot is not true (pod or container)`);
+        if ((sc.runAsUser ?? podContext.runAsUser) === 0) problems.push(`${c.name}: runs as user 0`);
+        if (!["RuntimeDefault", "Localhost"].includes((sc.seccompProfile ?? podContext.seccompProfile)?.type)) {
+            problems.push(`${c.name}: seccompProfile is neither RuntimeDefault nor Localhost (pod or container)`);
+        }
+        if ((c.ports ?? []).some((p: any) => p.hostPort)) problems.push(`${c.name}: hostPort`);
+    }
+    return problems;
+}
+
 /** Every label of `selector` is on `labels` with the same value. */
 function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
     return Object.entries(selector).every(([k, v]) => labels[k] === v);
@@ -83,7 +113,12 @@ describe("ProgressiveApp", () => {
 
         it("has the seed's canary shape: 20%, analysis, 80%, analysis, 100%", () => {
             const rollout = byKind(progressiveAppManifests(settings(), URL), "Rollout")[0];
-            const t = { analysis: { templates: [{ templateName: "lumen-api-success-rate" }] } };
+            const t = {
+                analysis: {
+                    templates: [{ templateName: "lumen-api-success-rate" }],
+                    args: [{ name: "canary-hash", valueFrom: { podTemplateHashValue: "Latest" } }],
+                },
+            };
             assert.deepStrictEqual(rollout.spec.strategy.canary.steps, [{ setWeight: 20 }, t, { setWeight: 80 }, t, { setWeight: 100 }]);
             assert.strictEqual(rollout.spec.strategy.canary.stableService, "lumen-api-stable");
             assert.strictEqual(rollout.spec.strategy.canary.canaryService, "lumen-api-canary");
@@ -110,7 +145,28 @@ describe("ProgressiveApp", () => {
             assert.strictEqual(metric.interval, "1m");
             assert.strictEqual(metric.count, 5);
             assert.strictEqual(metric.failureLimit, 1);
-            assert.match(metric.provider.prometheus.query, /namespace="lumen",app="lumen-api",status!~"5\.\."/);
+            assert.match(metric.provider.prometheus.query, /namespace="lumen",app="lumen-api",rollouts_pod_template_hash="\{\{args\.canary-hash\}\}",status!~"5\.\."/);
+        });
+
+        it("judges the canary by its own pods: every analysis passes the newest pod-template hash, which the query selects", () => {
+            for (const extra of [{}, { strategy: "blueGreen", blueGreen: { postPromotionAnalysis: true } }]) {
+                const objects = progressiveAppManifests(settings(extra), URL);
+                const template = byKind(objects, "AnalysisTemplate")[0];
+                assert.deepStrictEqual(template.spec.args, [{ name: "canary-hash" }]);
+                const query: string = template.spec.metrics[0].provider.prometheus.query;
+                // Both sides of the ratio: a mixed denominator would dilute the canary's errors with stable traffic.
+                assert.strictEqual(query.split('rollouts_pod_template_hash="{{args.canary-hash}}"').length - 1, 2, query);
+                const strategy = byKind(objects, "Rollout")[0].spec.strategy;
+                const uses = strategy.canary
+                    ? strategy.canary.steps.filter((step: any) => step.analysis).map((step: any) => step.analysis)
+                    : [strategy.blueGreen.prePromotionAnalysis, strategy.blueGreen.postPromotionAnalysis];
+                assert.ok(uses.length >= 2, JSON.stringify(extra));
+                for (const use of uses) {
+                    assert.deepStrictEqual(use.args, [{ name: "canary-hash", valueFrom: { podTemplateHashValue: "Latest" } }]);
+                }
+                // The ServiceMonitor copies the controller's pod label onto the series the query selects.
+                assert.deepStrictEqual(byKind(objects, "ServiceMonitor")[0].spec.podTargetLabels, ["app", "rollouts-pod-template-hash"]);
+            }
         });
 
         it("guards the empty result and NaN in the success condition", () => {
@@ -146,6 +202,20 @@ describe("ProgressiveApp", () => {
 
         it("builds the same objects every time", () =>
             assert.strictEqual(JSON.stringify(progressiveAppManifests(settings(), URL)), JSON.stringify(progressiveAppManifests(settings(), URL))));
+
+        it("runs pods that the Pod Security 'restricted' level admits, in every variant", () => {
+            for (const [title, extra] of VARIANTS) {
+                const pod = byKind(progressiveAppManifests(settings(extra), URL), "Rollout")[0].spec.template.spec;
+                assert.deepStrictEqual(restrictedViolations(pod), [], title);
+            }
+            assert.deepStrictEqual(restrictedViolations({ containers: [{ name: "c", securityContext: { runAsUser: 0 } }] }), [
+                "c: allowPrivilegeEscalation is not false",
+                "c: capabilities.drop does not contain ALL",
+                "c: runAsNonRoot is not true (pod or container)",
+                "c: runs as user 0",
+                "c: seccompProfile is neither RuntimeDefault nor Localhost (pod or container)",
+            ], "the checker itself finds a root container");
+        });
     });
 
     describe("argument validation", () => {

@@ -4,7 +4,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError, imageProblems, resolveImage, validateSettings } from "../../config";
+import { ConfigError, imageProblems, PLATFORM_NAMESPACES, resolveImage, validateSettings } from "../../config";
 import { runPlatform, stackConfig, TEST_SSH_KEY, toConfigMap } from "../helpers/platform-harness";
 
 const P = "airgap-platform";
@@ -63,12 +63,52 @@ const BAD: BadCase[] = [
     { title: "an Application namespace that is not a DNS label", change: section("argocd", { applications: [app({ namespace: "-lumen" })] }), key: `${P}:argocd.applications[0].namespace`, says: /DNS label/ },
     { title: "the default AppProject", change: section("argocd", { project: "default" }), key: `${P}:argocd.project`, says: /must not be 'default'/ },
     { title: "act_runner without Gitea", change: section("gitea", { enabled: false }), key: `${P}:actRunner.enabled`, says: /enable gitea or disable actRunner/ },
+    { title: "Gitea's content without Gitea", change: { ...section("gitea", { enabled: false }), ...section("actRunner", { enabled: false }) }, key: `${P}:giteaContent.enabled`, says: /enable gitea or disable giteaContent/ },
+    { title: "act_runner without Gitea's content (no organisation token)", change: section("giteaContent", { enabled: false }), key: `${P}:actRunner.enabled`, says: /token that giteaContent obtains/ },
+    { title: "a machine user named like the admin", change: section("giteaContent", { argocdUser: "Gitea-Admin" }), key: `${P}:giteaContent.argocdUser`, says: /already gitea\.adminUsername: users and organisations share one namespace/ },
+    { title: "a machine user named like the repository's organisation", change: section("giteaContent", { ciUser: "lumen" }), key: `${P}:giteaContent.ciUser`, says: /already the owner in argocd\.gitRepo/ },
+    { title: "one machine user for Argo CD and the pipeline", change: section("giteaContent", { argocdUser: "bot", ciUser: "bot" }), key: `${P}:giteaContent.ciUser`, says: /already giteaContent\.argocdUser/ },
+    { title: "a Gitea API URL without http(s)", change: section("giteaContent", { apiUrl: "ftp://192.168.2.2:30300" }), key: `${P}:giteaContent.apiUrl`, says: /http\(s\) URL/ },
+    { title: "a token rotation counter of 0", change: section("giteaContent", { ciTokenRotation: 0 }), key: `${P}:giteaContent.ciTokenRotation`, says: /raise it by one to rotate/ },
     { title: "Argo CD without Gitea and without a repo URL", change: { ...section("gitea", { enabled: false }), ...section("actRunner", { enabled: false }) }, key: `${P}:argocd.repoUrl`, says: /required when gitea is disabled/ },
     { title: "a storage size that is not a quantity", change: section("gitea", { storageSize: "ten gigs" }), key: `${P}:gitea.storageSize`, says: /quantity/ },
     { title: "Gitea's reserved admin name", change: section("gitea", { adminUsername: "admin" }), key: `${P}:gitea.adminUsername`, says: /reserved/ },
     { title: "an admin e-mail that is not one", change: section("gitea", { adminEmail: "root" }), key: `${P}:gitea.adminEmail`, says: /e-mail/ },
     { title: "a section that is not an object", change: { [`${P}:gitea`]: "yes" }, key: `${P}:gitea`, says: /expected object/ },
     { title: "enabled that is not a boolean", change: section("argoRollouts", { enabled: "false" }), key: `${P}:argoRollouts.enabled`, says: /expected boolean/ },
+    ...PLATFORM_NAMESPACES.map((namespace): BadCase => ({
+        title: `an Application in the platform namespace ${namespace}`, change: section("argocd", { applications: [app({ namespace })] }),
+        key: `${P}:argocd.applications[0].namespace`, says: new RegExp(`'${namespace}' is a platform namespace`),
+    })),
+    { title: "an Application in a component's configured namespace", change: { ...section("gitea", { namespace: "git" }), ...section("argocd", { applications: [app({}), app({ name: "b", namespace: "git" })] }) }, key: `${P}:argocd.applications[1].namespace`, says: /'git' is a platform namespace/ },
+    { title: "an unknown Pod Security level", change: section("argocd", { applications: [app({ podSecurity: "strict" })] }), key: `${P}:argocd.applications[0].podSecurity`, says: /restricted/ },
+    { title: "an Argo CD domain with a scheme", change: section("argocd", { domain: "https://argocd.local" }), key: `${P}:argocd.domain`, says: /without scheme or port/ },
+    { title: "a sandbox label equal to the builder label", change: section("actRunner", { sandboxLabel: "lumen-builder" }), key: `${P}:actRunner.sandboxLabel`, says: /must differ from actRunner\.jobLabel/ },
+    { title: "a sandbox runner named like the builder", change: section("actRunner", { sandboxRunnerName: "node-1-runner" }), key: `${P}:actRunner.sandboxRunnerName`, says: /register separately/ },
+    { title: "a sandbox job image from Docker Hub", change: section("actRunner", { sandboxJobImage: "docker.io/library/golang:1.26" }), key: `${P}:actRunner.sandboxJobImage`, says: /internal registry/ },
+    { title: "an API server CIDR that allows any address", change: section("argoRollouts", { apiServerCidrs: ["0.0.0.0/0"] }), key: `${P}:argoRollouts.apiServerCidrs[0]`, says: /\/0 would allow any address/ },
+    { title: "an API server address without a prefix", change: section("argoRollouts", { apiServerCidrs: ["192.168.2.2"] }), key: `${P}:argoRollouts.apiServerCidrs[0]`, says: /IP range/ },
+    { title: "an API server CIDR that is not an address", change: section("argoRollouts", { apiServerCidrs: ["300.1.1.1/32"] }), key: `${P}:argoRollouts.apiServerCidrs[0]`, says: /IP range/ },
+    { title: "an empty API server CIDR list", change: section("argoRollouts", { apiServerCidrs: [] }), key: `${P}:argoRollouts.apiServerCidrs`, says: /at least one CIDR/ },
+    { title: "a thanos image from quay.io", change: section("monitoring", { images: { thanos: "quay.io/thanos/thanos:v0.42.4" } }), key: `${P}:monitoring.images.thanos`, says: /internal registry/ },
+    { title: "an SSH user that ssh reads as an option", change: section("registry", { sshUser: "-V" }), key: `${P}:registry.sshUser`, says: /not starting with '-'/ },
+    { title: "an SSH user with a space", change: section("registry", { sshUser: "ubuntu -oProxyCommand=x" }), key: `${P}:registry.sshUser`, says: /letters, digits/ },
+    { title: "an SSH host that ssh reads as an option", change: section("registry", { sshHost: "-oProxyCommand=touch /tmp/p" }), key: `${P}:registry.sshHost`, says: /or an IP address/ },
+    { title: "a node host with a shell command", change: section("registry", { nodes: [{ name: "node-1", host: "192.168.2.2;id", runtimes: ["k3s"] }] }), key: `${P}:registry.nodes[0].host`, says: /host name/ },
+    { title: "a node SSH user with a quote", change: section("registry", { nodes: [{ name: "node-1", host: "192.168.2.2", runtimes: ["k3s"], sshUser: "a'b" }] }), key: `${P}:registry.nodes[0].sshUser`, says: /user name/ },
+    { title: "a node name that is not a Kubernetes node name", change: section("registry", { nodes: [{ name: "$(id)", host: "192.168.2.2", runtimes: ["k3s"] }] }), key: `${P}:registry.nodes[0].name`, says: /Kubernetes node name/ },
+    { title: "a data folder that closes the script's quote", change: section("registry", { dataDir: "/x'; touch /tmp/p; echo '" }), key: `${P}:registry.dataDir`, says: /single quote/ },
+    { title: "a data folder with a line break and a heredoc delimiter", change: section("registry", { dataDir: "/x\nAIRGAP_EOF\ntouch /tmp/p" }), key: `${P}:registry.dataDir`, says: /line break/ },
+    { title: "a config root that closes the script's quote", change: section("registry", { nodeConfigRoot: "/x'; touch /tmp/p; echo '" }), key: `${P}:registry.nodeConfigRoot`, says: /single quote/ },
+    { title: "a registry tarball whose name holds a quote", change: section("registry", { imageTarball: "/tmp/reg'istry.tar" }), key: `${P}:registry.imageTarball`, says: /single quote/ },
+    { title: "a registry tarball whose name starts with '-'", change: section("registry", { imageTarball: "/tmp/-rf.tar" }), key: `${P}:registry.imageTarball`, says: /must not start with '-'/ },
+    { title: "the root folder as registry data", change: section("registry", { dataDir: "/" }), key: `${P}:registry.dataDir`, says: /system folder \// },
+    { title: "/etc/ as registry data", change: section("registry", { dataDir: "/etc/" }), key: `${P}:registry.dataDir`, says: /system folder \/etc/ },
+    { title: "a registry data folder with ':'", change: section("registry", { dataDir: "/srv/a:/etc" }), key: `${P}:registry.dataDir`, says: /docker -v/ },
+    { title: "/usr as the node config root", change: section("registry", { nodeConfigRoot: "/usr/./" }), key: `${P}:registry.nodeConfigRoot`, says: /system folder \/usr/ },
+    { title: "/proc as the Trivy cache", change: section("actRunner", { trivyCachePath: "/proc" }), key: `${P}:actRunner.trivyCachePath`, says: /system folder \/proc/ },
+    { title: "a path longer than PATH_MAX", change: section("registry", { dataDir: `/${"a".repeat(4096)}` }), key: `${P}:registry.dataDir`, says: /4095 bytes/ },
+    { title: "an SSH step deadline of one second", change: section("registry", { sshStepTimeoutSeconds: 1 }), key: `${P}:registry.sshStepTimeoutSeconds`, says: /at least 10 seconds/ },
 ];
 
 describe("config validation", () => {
@@ -97,6 +137,17 @@ describe("config validation", () => {
         assert.match(run.error!.message, /Invalid configuration \(\d problems\); nothing was created/);
     });
 
+    it("accepts IP literals as SSH hosts, the root as the config root, and shell characters that stay literal in paths", () => {
+        const { settings, problems } = validateSettings({
+            registry: { mode: "package", sshHost: "fd00::2", dataDir: "/srv/$(id) `x` ; && données", nodeConfigRoot: "/",
+                nodes: [{ name: "node-1.lan", host: "192.168.2.2", runtimes: ["k3s"], sshUser: "svc_deploy.1" }] },
+            actRunner: { nodeName: "node-1.lan" },
+        }, true);
+        assert.deepStrictEqual(problems, []);
+        assert.strictEqual(settings!.registry.dataDir, "/srv/$(id) `x` ; && données");
+        assert.strictEqual(settings!.registry.sshStepTimeoutSeconds, 300);
+    });
+
     it("reports the cross-setting problems once every single setting is well-formed", () => {
         const { problems } = validateSettings({ registry: { mode: "package" }, gitea: { image: "gitea:latest" } }, true);
         assert.deepStrictEqual(problems, [`${P}:gitea.image: 'gitea:latest' uses the floating tag 'latest': pin a version tag or a digest`]);
@@ -121,6 +172,28 @@ describe("config validation", () => {
         fs.writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: gitea\nversion: 12.6.0\n");
         const { problems } = validateSettings({ registry: { mode: "package" }, gitea: { chart: dir, chartVersion: "12.7.0" } }, true);
         assert.deepStrictEqual(problems, [`${P}:gitea.chartVersion: is 12.7.0 but the chart at ${dir} is version 12.6.0`]);
+    });
+
+    describe("a local chart whose Chart.yaml cannot be read gives a ConfigError naming <component>.chart, not a raw error", () => {
+        const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${"bcdefghi"[i]}: &${"bcdefghi"[i]} [${Array(9).fill(`*${"abcdefgh"[i]}`).join(", ")}]`), "version: 2.40.9"].join("\n");
+        const cases: Array<{ title: string; make: (chartYaml: string) => void; says: RegExp }> = [
+            { title: "malformed YAML", make: (f) => fs.writeFileSync(f, "apiVersion: v2\nname: argo-rollouts\nversion: [2.40.9\n"), says: /has an unreadable Chart\.yaml: / },
+            { title: "a folder", make: (f) => fs.mkdirSync(f), says: /is not a chart: its Chart\.yaml is not a file$/ },
+            { title: "a YAML bomb", make: (f) => fs.writeFileSync(f, bomb), says: /has an unreadable Chart\.yaml: .*alias/i },
+        ];
+        for (const c of cases) {
+            it(`Chart.yaml is ${c.title}`, async () => {
+                const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chart-"));
+                c.make(path.join(dir, "Chart.yaml"));
+                const run = await runPlatform({ ...DEV, ...toConfigMap(section("argoRollouts", { chart: dir })) }, [`${P}:sshPrivateKey`]);
+                fs.rmSync(dir, { recursive: true, force: true });
+                assert.ok(run.error instanceof ConfigError, `expected a ConfigError, got ${run.error}`);
+                const line = (run.error as ConfigError).problems.find((p) => p.startsWith(`${P}:argoRollouts.chart:`));
+                assert.ok(line, run.error.message);
+                assert.match(line, c.says);
+                assert.ok(line.includes(`the chart at ${dir} `), line);
+            });
+        }
     });
 
     describe("image references", () => {

@@ -8,7 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { startCluster } from "./harness/cluster";
 import { startSshd } from "./harness/sshd";
-import { POLICY, REGISTRY, STACK_FILE } from "./support/fixture";
+import { GiteaServer } from "./harness/gitea";
+import { POLICY, realGiteaFor, REGISTRY, STACK_FILE } from "./support/fixture";
+import { prepareE2eSupply } from "../supply/support/e2e-supply";
 import { EngineEvent, readEventLog, Workspace } from "./support/pulumi";
 
 interface Step {
@@ -107,12 +109,15 @@ export function customDependencies(resources: StateResource[]): Map<string, stri
 
 async function main(): Promise<void> {
     fs.rmSync("/tmp/airgap-e2e", { recursive: true, force: true });
+    await prepareE2eSupply(STACK_FILE);
     const cluster = await startCluster({ workers: 1 });
     const sshd = await startSshd({ port: REGISTRY.sshPort });
     const ws = new Workspace("bench", STACK_FILE, { KUBECONFIG: cluster.kubeconfigPath });
+    let gitea: GiteaServer | undefined;
     const timings: Record<string, number> = {};
     try {
         await ws.init({ "airgap-platform:sshPrivateKey": sshd.privateKey });
+        gitea = await realGiteaFor(ws);
         const config = ["--config-file", ws.configFile];
         const events = path.join(ws.dir, "up-events.jsonl");
         timings.preview = (await ws.mustPulumi(["preview", ...POLICY, ...config])).seconds;
@@ -140,6 +145,7 @@ async function main(): Promise<void> {
     } finally {
         await ws.pulumi(["destroy", "--yes", "--config-file", ws.configFile]);
         ws.remove();
+        await gitea?.stop();
         await sshd.stop();
         await cluster.stop();
     }

@@ -47,7 +47,7 @@ describe("recovery from an API server crash in the middle of pulumi up (real eng
 
         // Auto-named objects: a create lost in the crash and made again would leave a second one behind.
         const secrets = (await getJson(f.cluster!, ["get", "secrets", "-A"])).items.map((s: any) => `${s.metadata.namespace}/${s.metadata.name}`);
-        for (const family of [/^gitea\/gitea-admin-/, /^gitea\/gitea-runner-token-/, /^argocd\/argocd-repository-/, /^monitoring\/monitoring-grafana-admin-/]) {
+        for (const family of [/^gitea\/gitea-admin-/, /^gitea\/act-runner-registration-token-/, /^argocd\/argocd-repository-/, /^monitoring\/monitoring-grafana-admin-/]) {
             assert.strictEqual(secrets.filter((s: string) => family.test(s)).length, 1, `${family}: ${secrets.filter((s: string) => family.test(s))}`);
         }
         for (const [kind, family] of [["deployments", /^gitea\/act-runner-/], ["configmaps", /^gitea\/act-runner-config-/], ["pvc", /^gitea\/act-runner-state-/],

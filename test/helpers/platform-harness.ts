@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
+import { syntheticLock } from "./supply-fixture";
 
 const settings = require("@pulumi/pulumi/runtime/settings");
 
@@ -44,12 +45,16 @@ export interface PlatformRun {
     secretOutputs: string[];
     /** Every generated secret value the mocks handed out. */
     generatedSecrets: string[];
+    /** Reads of live objects (`Resource.get`): type, name, id and provider reference (`urn::id`). */
+    reads: { type: string; name: string; id: string; provider: string }[];
     error?: Error;
 }
 
 /** Type tokens of the project's dynamic resources. */
 export const GENERATED_PASSWORD = "pulumi-nodejs:dynamic/airgap:GeneratedPassword";
 export const REMOTE_COMMAND = "pulumi-nodejs:dynamic/airgap:RemoteCommand";
+/** Gitea resources whose `token` output is a secret that Gitea hands out. */
+export const GITEA_TOKENS = ["pulumi-nodejs:dynamic/airgap:GiteaAccessToken", "pulumi-nodejs:dynamic/airgap:GiteaRunnerRegistrationToken"];
 export const REMOTE_FILE = "pulumi-nodejs:dynamic/airgap:RemoteFile";
 
 /** Stands in for the `docker save` tarball of the registry image, which is not in the repository. */
@@ -66,6 +71,11 @@ export function stackConfig(stackFile: string): Record<string, string> {
     if (registry?.mode === "docker") {
         config["airgap-platform:registry"] = { ...registry, imageTarball: REGISTRY_TARBALL_FIXTURE };
     }
+    // The stack's lock is resolved in the connected zone (dev) or made by the e2e suite (local): a stand-in here.
+    const supply = config["airgap-platform:supply"] ?? {};
+    if (supply.enabled !== false) {
+        config["airgap-platform:supply"] = { ...supply, lock: syntheticLock(toConfigMap(config)) };
+    }
     return toConfigMap(config);
 }
 
@@ -73,6 +83,21 @@ export function stackConfig(stackFile: string): Record<string, string> {
 export function toConfigMap(values: Record<string, unknown>): Record<string, string> {
     return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
+
+/**
+ * What reads of live objects (`Resource.get`) return, by `type::id`: the API server as a cluster publishes it
+ * (the kubernetes Service and the EndpointSlice the API server keeps for it).
+ */
+export const LIVE_OBJECTS: Record<string, Record<string, unknown>> = {
+    "kubernetes:core/v1:Service::default/kubernetes": {
+        spec: { clusterIP: "10.43.0.1", clusterIPs: ["10.43.0.1"], ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] },
+    },
+    "kubernetes:discovery.k8s.io/v1:EndpointSlice::default/kubernetes": {
+        addressType: "IPv4",
+        endpoints: [{ addresses: ["192.168.2.2"], conditions: { ready: true } }],
+        ports: [{ name: "https", port: 6443, protocol: "TCP" }],
+    },
+};
 
 /** A throwaway SSH key stand-in: tests never connect anywhere. */
 export const TEST_SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\ntest-key-material-not-a-real-key\n-----END OPENSSH PRIVATE KEY-----\n";
@@ -84,12 +109,20 @@ export const TEST_SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\ntest-key-mater
 export async function runPlatform(config: Record<string, string>, secretKeys: string[] = []): Promise<PlatformRun> {
     const resources: Registered[] = [];
     const generatedSecrets: string[] = [];
+    const reads: PlatformRun["reads"] = [];
     const secretOutputsByName = new Map<string, string[]>();
     let counter = 0;
 
     pulumi.runtime.setAllConfig(config, secretKeys);
     await pulumi.runtime.setMocks({
         newResource(args: pulumi.runtime.MockResourceArgs) {
+            if (args.id) {
+                reads.push({ type: args.type, name: args.name, id: args.id, provider: args.provider ?? "" });
+            }
+            const live = args.id ? LIVE_OBJECTS[`${args.type}::${args.id}`] : undefined;
+            if (live) {
+                return { id: args.id!, state: { ...live, metadata: { name: args.id!.split("/")[1] } } };
+            }
             const state: Record<string, any> = { ...args.inputs };
             if (args.type === GENERATED_PASSWORD) {
                 counter += 1;
@@ -100,6 +133,11 @@ export async function runPlatform(config: Record<string, string>, secretKeys: st
             if (args.type.startsWith("kubernetes:") && args.custom) {
                 // The provider auto-names objects without metadata.name.
                 state.metadata = { ...(args.inputs.metadata ?? {}), name: args.inputs.metadata?.name ?? `${args.name}-a1b2c3d4` };
+            }
+            if (GITEA_TOKENS.includes(args.type)) {
+                counter += 1;
+                state.token = `GiteaToken${String(counter).padStart(4, "0")}x${args.name.replace(/[^A-Za-z0-9]/g, "")}`;
+                generatedSecrets.push(state.token);
             }
             if (args.type === REMOTE_COMMAND) {
                 state.stdout = "ok";
@@ -163,7 +201,7 @@ export async function runPlatform(config: Record<string, string>, secretKeys: st
     } catch (e) {
         error = e as Error;
     }
-    return { resources, outputs, secretOutputs, generatedSecrets, error };
+    return { resources, outputs, secretOutputs, generatedSecrets, reads, error };
 }
 
 /** Resolves an Output under mocks. */

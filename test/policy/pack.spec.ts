@@ -46,13 +46,14 @@ describe("policy pack", () => {
         const advisory = Object.entries(defaultLevels()).filter(([, level]) => level === "advisory").map(([name]) => name).sort();
         assert.deepStrictEqual(advisory, [
             "analysistemplate-disallow-lenient-failure-limit",
+            "analysistemplate-enforce-canary-selection",
             "analysistemplate-enforce-nan-guard",
             "rollout-configure-progress-deadline-abort",
             "rollout-configure-revision-history-limit",
             "rollout-configure-scale-down-delay",
             "rollout-disallow-indefinite-pause",
         ]);
-        assert.strictEqual(rules.length, 28);
+        assert.strictEqual(rules.length, 29);
     });
 
     it("builds one CrossGuard policy per rule, with a config schema whose properties have defaults", () => {

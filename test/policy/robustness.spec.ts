@@ -2,9 +2,13 @@
 //
 // Manifests in Git can have any shape, and preview values can be unknown: the rules must report, never
 // throw. Replaces random fields of compliant objects with odd values (null, scalars, lists, unknown,
-// placeholders) and runs the whole pack, on both paths, with a fixed seed.
+// placeholders) and runs the whole pack, on both paths, with a fixed seed. The YAML reader gets the
+// same treatment on text: corrupted manifests give an error message, never an exception.
 
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { documentsOf, objectsOf, parseDocument, parsePiece } from "../../policy/cli/manifest-reader";
 import { evaluateManifests, evaluatePulumiResources } from "../../policy/engine";
 import { UNKNOWN } from "../../policy/lib/values";
 import * as fx from "./fixtures";
@@ -55,5 +59,40 @@ describe("rules on malformed objects", () => {
                 props: o,
             }))), snapshot);
         }
+    });
+});
+
+describe("manifest reader on corrupted text", () => {
+    it("returns values or a one-line error, never throws, and the rules take whatever it returns (500 random corruptions)", () => {
+        const next = random(20261130);
+        const texts = ["manifests/app/03-lumen-api.yaml", "manifests/app/05-analysis-template.yaml", "manifests/argocd/17-application-argo-rollouts.yaml"]
+            .map((f) => fs.readFileSync(path.join(fx.GITOPS_DIR, f), "utf8"));
+        const hostile = [":", "{", "}", "[", "]", "&a ", "*a", "<<: ", "<<: *a", "!!binary ", "!x ", "|", ">-", "- ", "? ", "#", "'", "\"", "\t", "\n", "\n---\n", "%YAML 1.1\n", "\u0000", "\ufeff", ".inf", "~", "@", "`"];
+        let errors = 0;
+        for (let i = 0; i < 500; i++) {
+            let text = texts[Math.floor(next() * texts.length)];
+            for (let k = 0; k < 1 + Math.floor(next() * 4); k++) {
+                const at = Math.floor(next() * text.length);
+                const cut = Math.floor(next() * 4);
+                text = `${text.slice(0, at)}${hostile[Math.floor(next() * hostile.length)]}${text.slice(at + cut)}`;
+            }
+            const format = next() < 0.1 ? "json" : "yaml";
+            const objects: unknown[] = [];
+            for (const document of documentsOf(text, format)) {
+                const result = parseDocument(document.text, format);
+                if ("error" in result) {
+                    errors++;
+                    assert.ok(result.error.message.length > 0 && !result.error.message.includes("\n    at "), JSON.stringify(text));
+                } else {
+                    objects.push(...objectsOf(result.values));
+                }
+            }
+            // The whole file in one call (how the CLI reads it first) gives the same objects.
+            const whole = parsePiece(text, format);
+            const wholeObjects = "values" in whole ? objectsOf(whole.values) : whole.documents.flatMap((d) => ("values" in d ? objectsOf(d.values) : []));
+            assert.deepStrictEqual(wholeObjects, objects, JSON.stringify(text));
+            assert.doesNotThrow(() => evaluateManifests(objects.map((object) => ({ object, file: "f.yaml" }))), JSON.stringify(text));
+        }
+        assert.ok(errors > 50, `only ${errors} corruptions were refused`);
     });
 });

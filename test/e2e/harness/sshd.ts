@@ -35,6 +35,11 @@ export interface Sshd {
     workDir: string;
     /** Args for /usr/bin/ssh that reach this server non-interactively: ssh [...sshArgs, "cmd"]. */
     sshArgs: string[];
+    /**
+     * Gives the server a new host key, as a reinstalled node would have: restarts it on the same port and
+     * updates knownHostsLine and knownHostsPath.
+     */
+    rekey(): Promise<void>;
     stop(): Promise<void>;
 }
 
@@ -118,9 +123,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
         if (!keep) fs.rmSync(workDir, { recursive: true, force: true });
     });
     let stopped = false;
-    const stop = async () => {
-        if (stopped) return;
-        stopped = true;
+    const halt = async () => {
         if (child?.pid) {
             const pids = [child.pid, ...descendants(child.pid)];
             killAll("SIGTERM");
@@ -128,6 +131,11 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
             while (pids.some(isAlive) && Date.now() < end) await sleep(50);
             for (const p of pids) if (isAlive(p)) try { process.kill(p, "SIGKILL"); } catch { /* gone */ }
         }
+    };
+    const stop = async () => {
+        if (stopped) return;
+        stopped = true;
+        await halt();
         if (!keep) fs.rmSync(workDir, { recursive: true, force: true });
         unregister();
     };
@@ -174,20 +182,26 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
         // test the config first: a bad config fails here with a clear message
         await run(sshd, ["-t", "-f", config]);
 
-        child = spawn(sshd, ["-D", "-f", config, "-E", logPath], { stdio: "ignore" });
-        const exited = new Promise<never>((_, reject) =>
-            child!.once("exit", (code, sig) => {
-                const log = fs.existsSync(logPath) ? fs.readFileSync(logPath, "utf8").slice(-2000) : "";
-                reject(new Error(`sshd exited early (code ${code}, signal ${sig})\n${log}`));
-            }),
-        );
-        exited.catch(() => undefined);
-        await Promise.race([waitForBanner(port, 15_000), exited]);
+        const launch = async () => {
+            child = spawn(sshd, ["-D", "-f", config, "-E", logPath], { stdio: "ignore" });
+            const exited = new Promise<never>((_, reject) =>
+                child!.once("exit", (code, sig) => {
+                    const log = fs.existsSync(logPath) ? fs.readFileSync(logPath, "utf8").slice(-2000) : "";
+                    reject(new Error(`sshd exited early (code ${code}, signal ${sig})\n${log}`));
+                }),
+            );
+            exited.catch(() => undefined);
+            await Promise.race([waitForBanner(port, 15_000), exited]);
+        };
+        await launch();
 
-        const hostPub = fs.readFileSync(`${hostKey}.pub`, "utf8").trim().split(/\s+/).slice(0, 2).join(" ");
-        const knownHostsLine = `[127.0.0.1]:${port} ${hostPub}`;
         const knownHostsPath = path.join(workDir, "known_hosts");
-        fs.writeFileSync(knownHostsPath, knownHostsLine + "\n");
+        const knownHostsLineNow = () => {
+            const hostPub = fs.readFileSync(`${hostKey}.pub`, "utf8").trim().split(/\s+/).slice(0, 2).join(" ");
+            const line = `[127.0.0.1]:${port} ${hostPub}`;
+            fs.writeFileSync(knownHostsPath, line + "\n");
+            return line;
+        };
         const sshArgs = [
             "-i", clientKey,
             "-p", String(port),
@@ -199,20 +213,29 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
             "-l", "root",
             "127.0.0.1",
         ];
-        return {
+        const server: Sshd = {
             host: "127.0.0.1",
             port,
             user: "root",
             privateKey: fs.readFileSync(clientKey, "utf8"),
             privateKeyPath: clientKey,
             publicKey,
-            knownHostsLine,
+            knownHostsLine: knownHostsLineNow(),
             knownHostsPath,
             logPath,
             workDir,
             sshArgs,
+            rekey: async () => {
+                await halt();
+                fs.rmSync(hostKey, { force: true });
+                fs.rmSync(`${hostKey}.pub`, { force: true });
+                await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "airgap-e2e-host", "-f", hostKey]);
+                await launch();
+                server.knownHostsLine = knownHostsLineNow();
+            },
             stop,
         };
+        return server;
     } catch (e) {
         await stop();
         throw e;

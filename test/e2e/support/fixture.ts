@@ -7,9 +7,12 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
+import { GENERATED_PASSWORD } from "../../helpers/platform-harness";
 import { Cluster, startCluster } from "../harness/cluster";
+import { GiteaServer, startGitea } from "../harness/gitea";
 import { Sshd, startSshd } from "../harness/sshd";
-import { EngineEvent, ROOT, Workspace } from "./pulumi";
+import { prepareE2eSupply } from "../../supply/support/e2e-supply";
+import { EngineEvent, ROOT, tail, Workspace } from "./pulumi";
 
 export const STACK_FILE = "Pulumi.local.yaml";
 /** The pack through its wrapper (the language host built here has no RunPlugin), with the local registry. */
@@ -40,12 +43,47 @@ export function eventSeq(events: EngineEvent[], kind: "resourcePreEvent" | "resO
     return events.filter((e) => e[kind] && match(e[kind]!.metadata.urn, e[kind]!.metadata.type)).map((e) => e.sequence);
 }
 
-/** Brings up a cluster, node-1's stand-in and a stack workspace, and tears all of it down after. */
+/** A value of `pulumi stack export --show-secrets`: the secret envelope keeps the value as JSON in `plaintext`. */
+export function revealed(value: any): any {
+    return value && typeof value === "object" && "plaintext" in value ? JSON.parse(value.plaintext) : value;
+}
+
+/**
+ * Starts a real Gitea for the stack's content resources (giteaContent.apiUrl) while its chart goes to the cluster,
+ * whose fake nodes run no pods. The admin gets the stack's generated password as the chart's configure-gitea step
+ * would: generated first (a targeted up of that one resource), then set through Gitea's API.
+ */
+export async function realGiteaFor(ws: Workspace): Promise<GiteaServer> {
+    const gitea = await startGitea();
+    try {
+        await ws.mustPulumi(["config", "set", "--path", "airgap-platform:giteaContent.apiUrl", gitea.url, "--config-file", ws.configFile]);
+        const component = `urn:pulumi:${ws.stack}::airgap-platform::airgap:index:Gitea::gitea`;
+        const urn = `urn:pulumi:${ws.stack}::airgap-platform::airgap:index:Gitea$${GENERATED_PASSWORD}::gitea-admin-password`;
+        // A targeted child needs its parent targeted too. The password has no dependency, so it is created first;
+        // the same run then stops at the charts, whose registry address only the untargeted registry steps produce,
+        // so what counts is the password in the state, not the run's exit code.
+        const targeted = await ws.pulumi(["up", "--yes", "--skip-preview", "--target", component, "--target", urn, "--config-file", ws.configFile]);
+        const state = JSON.parse((await ws.mustPulumi(["stack", "export", "--show-secrets"])).stdout);
+        const password = (state.deployment.resources ?? []).find((r: any) => r.urn === urn)?.outputs.result;
+        if (password === undefined) {
+            throw new Error(`the targeted up did not create ${urn}:\n${tail(targeted.stdout)}\n${tail(targeted.stderr)}`);
+        }
+        await gitea.setAdminPassword(revealed(password));
+        return gitea;
+    } catch (e) {
+        await gitea.stop();
+        throw e;
+    }
+}
+
+/** Brings up a cluster, node-1's stand-in, a real Gitea and a stack workspace, and tears all of it down after. */
 export function platformFixture(stack: string) {
-    const fixture: { cluster?: Cluster; sshd?: Sshd; ws?: Workspace } = {};
+    const fixture: { cluster?: Cluster; sshd?: Sshd; ws?: Workspace; gitea?: GiteaServer } = {};
     before(async function () {
         this.timeout(10 * 60_000);
         fs.rmSync("/tmp/airgap-e2e", { recursive: true, force: true });
+        // The stack seeds its registry from this bundle and pulls its charts from there (supply section of the stack file).
+        await prepareE2eSupply(STACK_FILE);
         fixture.cluster = await startCluster({ workers: 1 });
         fixture.sshd = await startSshd({ port: REGISTRY.sshPort });
         fixture.ws = new Workspace(stack, STACK_FILE, { KUBECONFIG: fixture.cluster.kubeconfigPath });
@@ -53,6 +91,7 @@ export function platformFixture(stack: string) {
         // Strict host key checking, as an operator would run it: node-1's key is known in advance.
         await fixture.ws.mustPulumi(["config", "set", "--path", "airgap-platform:registry.sshKnownHosts", fixture.sshd.knownHostsLine,
             "--config-file", fixture.ws.configFile]);
+        fixture.gitea = await realGiteaFor(fixture.ws);
     });
     after(async function () {
         this.timeout(10 * 60_000);
@@ -61,6 +100,7 @@ export function platformFixture(stack: string) {
             await fixture.ws.pulumi(["destroy", "--yes", "--config-file", fixture.ws.configFile]);
             fixture.ws.remove();
         }
+        await fixture.gitea?.stop();
         await fixture.sshd?.stop();
         await fixture.cluster?.stop();
     });

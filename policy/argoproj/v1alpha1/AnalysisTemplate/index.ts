@@ -8,3 +8,4 @@ export * from "./enforce-empty-result-guard";
 export * from "./enforce-prometheus-address";
 export * from "./enforce-nan-guard";
 export * from "./disallow-lenient-failure-limit";
+export * from "./enforce-canary-selection";

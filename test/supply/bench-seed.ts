@@ -1,0 +1,127 @@
+// Copyright 2026, airgap-platform authors.
+//
+// `npm run bench:seed [-- --mib 1024 --images 8]` (not run in CI)
+//
+// About 1 GiB of generated layers on an "upstream" Debian docker-registry, then, in one run: the bundle
+// (upstream -> OCI layout) beside `crane pull --format oci` of the same images, the seed (layout -> empty
+// registry) beside `crane push --index` of the same layout into another empty registry, and a second seed
+// into the seeded registry. Prints MB/s, the ratios, the second seed's time and peak memory (getrusage of
+// each process). Criteria: seed >= 0.9x crane push, second seed < 2 s, peak memory < 300 MB.
+
+import { execFile } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { makeBundle } from "../../supply/bundle";
+import { formatLock, Lock } from "../../supply/lock";
+import { resolveLock } from "../../supply/resolve";
+import { ocisupply, toolPath } from "../../supply/tools";
+import { startRegistry, TestRegistry } from "./support/registry";
+import { writeLayout } from "./support/upstream";
+
+interface Timed { seconds: number; maxRssKiB: number; stdout: string }
+
+/** Runs a command under GNU time for its peak memory (max resident set, KiB). */
+function timed(file: string, args: string[], input?: string): Promise<Timed> {
+    return new Promise((resolve, reject) => {
+        const started = process.hrtime.bigint();
+        const child = execFile("/usr/bin/time", ["-f", "maxrss=%M", file, ...args], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+            if (err) {
+                reject(new Error(`${path.basename(file)} ${args.join(" ")}: ${stderr}`));
+                return;
+            }
+            const rss = /maxrss=(\d+)/.exec(stderr);
+            resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, maxRssKiB: rss ? Number(rss[1]) : -1, stdout });
+        });
+        child.stdin?.end(input ?? "");
+    });
+}
+
+/** Writes `images` one-layer images of random bytes into an OCI layout and pushes each to the upstream. */
+async function generate(upstream: string, work: string, images: number, layerBytes: number): Promise<string[]> {
+    const refs: string[] = [];
+    for (let n = 0; n < images; n++) {
+        const layout = path.join(work, `gen-${n}`);
+        const layer = crypto.randomBytes(layerBytes);
+        const diffId = `sha256:${crypto.createHash("sha256").update(layer).digest("hex")}`;
+        writeLayout(layout, {
+            mediaType: "application/vnd.oci.image.config.v1+json",
+            data: Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [diffId] }, config: {} })),
+        }, [{ mediaType: "application/vnd.oci.image.layer.v1.tar", data: layer }]);
+        const ref = `${upstream}/bench/image-${n}:1`;
+        await timed(toolPath("crane"), ["push", "--insecure", layout, ref]);
+        fs.rmSync(layout, { recursive: true, force: true });
+        refs.push(ref);
+    }
+    return refs;
+}
+
+const mbps = (bytes: number, seconds: number) => bytes / 1e6 / seconds;
+
+async function main(argv: string[]): Promise<number> {
+    const arg = (name: string, fallback: number) => { const i = argv.indexOf(name); return i === -1 ? fallback : Number(argv[i + 1]); };
+    const mib = arg("--mib", 1024);
+    const images = arg("--images", 8);
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "airgap-bench-seed-"));
+    const registries: TestRegistry[] = [];
+    try {
+        ["ocisupply", "crane", "helm"].forEach((t) => toolPath(t as "ocisupply"));
+        const [upstream, seedTarget, craneTarget] = await Promise.all(["upstream", "seed", "crane"].map((l) => startRegistry(`bench-${l}`)));
+        registries.push(upstream, seedTarget, craneTarget);
+        process.env.AIRGAP_SUPPLY_PLAIN_HTTP = upstream.address;
+        console.log(`generating ${images} images of ${(mib / images).toFixed(0)} MiB (${mib} MiB) on ${upstream.address} ...`);
+        const refs = await generate(upstream.address, work, images, Math.floor(mib * 1024 * 1024 / images));
+
+        // The lock, resolved like the connected zone does it.
+        const lockFile = path.join(work, "artifacts.lock.yaml");
+        const unresolved: Lock = {
+            version: 1, registry: seedTarget.address, platforms: ["linux/amd64"], charts: [], artifacts: [],
+            images: refs.map((ref) => ({ internal: ref.replace(upstream.address, seedTarget.address), source: ref, index: null, manifests: { "linux/amd64": null }, digest: null })),
+        };
+        fs.writeFileSync(lockFile, formatLock(await resolveLock(unresolved, path.join(work, "charts"))));
+
+        const bundle = path.join(work, "bundle");
+        const b = await makeBundle({ lock: lockFile, out: bundle, jobs: 4, chartCache: path.join(work, "charts"), log: () => undefined });
+        const cranePull = await timed(toolPath("crane"), ["pull", "--insecure", "--format", "oci", ...refs, path.join(work, "crane-pull")]);
+
+        const cranePush = await timed(toolPath("crane"), ["push", "--insecure", "--index", bundle, `${craneTarget.address}/bench/all:1`]);
+        const lockSha = crypto.createHash("sha256").update(fs.readFileSync(lockFile)).digest("hex");
+        const seedArgs = ["seed", "--layout", bundle, "--registry", seedTarget.address, "--lock-sha256", lockSha, "--plain-http", "--jobs", "4"];
+        const seed = await timed(toolPath("ocisupply"), seedArgs);
+        const seeded = JSON.parse(seed.stdout);
+        const writesBefore = seedTarget.requests().filter((r) => r.method !== "GET" && r.method !== "HEAD").length;
+        const again = await timed(toolPath("ocisupply"), seedArgs);
+        const writesAfter = seedTarget.requests().filter((r) => r.method !== "GET" && r.method !== "HEAD").length;
+        const verify = await ocisupply<{ bytes: number }>("verify", ["--layout", bundle]);
+
+        const bytes = verify.bytes;
+        const rows: [string, number, number, number][] = [
+            ["bundle (ocisupply: upstream -> layout, verified)", mbps(b.fetchedBytes, b.seconds), b.seconds, b.maxRssKiB],
+            ["crane pull --format oci (same images)", mbps(bytes, cranePull.seconds), cranePull.seconds, cranePull.maxRssKiB],
+            ["seed (ocisupply: verify + push, empty registry)", mbps(seeded.bytes, seed.seconds), seed.seconds, seed.maxRssKiB],
+            ["crane push --index (same layout, empty registry)", mbps(bytes, cranePush.seconds), cranePush.seconds, cranePush.maxRssKiB],
+            ["second seed (everything present)", 0, again.seconds, again.maxRssKiB],
+        ];
+        console.log(`(the seed hashed every blob it pushed before the first push: done after ${seeded.verified.toFixed(2)} s)`);
+        console.log(`\n${(bytes / 1e6).toFixed(0)} MB in ${b.blobs} blobs, ${os.cpus().length} cores`);
+        for (const [what, rate, seconds, rss] of rows) {
+            console.log(`${what.padEnd(52)} ${rate ? `${rate.toFixed(1).padStart(7)} MB/s` : "           "} ${seconds.toFixed(2).padStart(7)} s  peak ${(rss / 1024).toFixed(0).padStart(4)} MiB`);
+        }
+        const ratio = mbps(seeded.bytes, seed.seconds) / mbps(bytes, cranePush.seconds);
+        const checks: [string, boolean][] = [
+            [`seed / crane push = ${ratio.toFixed(2)} (>= 0.9)`, ratio >= 0.9],
+            [`bundle / crane pull = ${(mbps(b.fetchedBytes, b.seconds) / mbps(bytes, cranePull.seconds)).toFixed(2)} (reported)`, true],
+            [`second seed ${again.seconds.toFixed(2)} s (< 2 s), ${writesAfter - writesBefore} writes (0)`, again.seconds < 2 && writesAfter === writesBefore],
+            [`peak memory ${(Math.max(b.maxRssKiB, seed.maxRssKiB, again.maxRssKiB) / 1024).toFixed(0)} MiB (< 300 MB)`, Math.max(b.maxRssKiB, seed.maxRssKiB, again.maxRssKiB) * 1024 < 300e6],
+        ];
+        console.log("");
+        checks.forEach(([line, ok]) => console.log(`${ok ? "ok  " : "FAIL"} ${line}`));
+        return checks.every(([, ok]) => ok) ? 0 : 1;
+    } finally {
+        await Promise.all(registries.map((r) => r.stop()));
+        fs.rmSync(work, { recursive: true, force: true });
+    }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (e) => { console.error(e); process.exit(1); });
