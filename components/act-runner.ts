@@ -37,8 +37,11 @@ export interface ActRunnerArgs {
 
 /** What distinguishes the two runners. */
 export interface RunnerRole {
-    /** Child name suffix; empty for the builder, whose resources keep their original names. */
-    readonly suffix: string;
+    /**
+     * Prefix of its children's names: empty for the builder, whose resources keep their original names; the
+     * sandbox's start with `sandbox-`, so `<component>-*` still names the builder's objects alone.
+     */
+    readonly prefix: string;
     readonly runnerName: string;
     readonly label: string;
     readonly jobImage: string;
@@ -68,7 +71,7 @@ export class ActRunner extends pulumi.ComponentResource {
             metadata: { namespace: args.namespace },
             stringData: { token: args.registrationToken },
         }, { parent: this });
-        const runners = runnerRoles(args).map((role) => this.runner(`${name}${role.suffix}`, role, args, token.metadata.name));
+        const runners = runnerRoles(args).map((role) => this.runner(`${role.prefix}${name}`, role, args, token.metadata.name));
         this.deploymentNames = pulumi.all(runners.map((r) => r.deployment.metadata.name));
         this.labels = pulumi.all(runners.map((r) => r.label));
         this.registerOutputs({ deploymentNames: this.deploymentNames, labels: this.labels });
@@ -142,8 +145,8 @@ export class ActRunner extends pulumi.ComponentResource {
 /** The builder (socket in its jobs) and the sandbox (none). */
 export function runnerRoles(args: Pick<ActRunnerArgs, "runnerName" | "jobLabel" | "jobImage" | "sandboxRunnerName" | "sandboxLabel" | "sandboxJobImage">): RunnerRole[] {
     return [
-        { suffix: "", runnerName: args.runnerName, label: args.jobLabel, jobImage: args.jobImage, jobsGetDockerSocket: true },
-        { suffix: "-sandbox", runnerName: args.sandboxRunnerName, label: args.sandboxLabel, jobImage: args.sandboxJobImage, jobsGetDockerSocket: false },
+        { prefix: "", runnerName: args.runnerName, label: args.jobLabel, jobImage: args.jobImage, jobsGetDockerSocket: true },
+        { prefix: "sandbox-", runnerName: args.sandboxRunnerName, label: args.sandboxLabel, jobImage: args.sandboxJobImage, jobsGetDockerSocket: false },
     ];
 }
 

@@ -273,10 +273,10 @@ function timed(tool: Tool, target: string, scratch: string): Promise<Timing> {
 
 const lastLine = (re: RegExp) => (output: string) => output.split("\n").filter((l) => re.test(l)).pop() ?? `no summary line; output ends: ${output.slice(-300)}`;
 
-function tools(config: string | undefined): Tool[] {
+function tools(config: string | undefined, scratch: string): Tool[] {
     const kubeconform = run("bash", ["scripts/build-go-tool.sh", "kubeconform"]);
     const conftest = run("bash", ["scripts/build-go-tool.sh", "conftest"]);
-    const schemas = fs.mkdtempSync(path.join(os.tmpdir(), "kubeconform-schemas-"));
+    const schemas = path.join(scratch, "kubeconform-schemas");
     const count = kubeconformSchemas(schemas);
     console.log(`kubeconform: ${kubeconform} (${run(kubeconform, ["-v"])}), ${count} strict schemas in ${schemas}`);
     console.log(`conftest: ${conftest} (${run(conftest, ["--version"]).split("\n")[0]}), policy ${path.relative(ROOT, REGO)}`);
@@ -305,9 +305,9 @@ async function compare(list: readonly Tool[], target: string, runs: number, scra
 }
 
 async function endToEnd(sizes: readonly number[], runs: number, config: string | undefined, only: readonly string[]): Promise<void> {
-    const list = tools(config).filter((t) => t.name === "lint:manifests" || only.includes(t.name));
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "bench-policy-"));
     try {
+        const list = tools(config, scratch).filter((t) => t.name === "lint:manifests" || only.includes(t.name));
         console.log(`\nend to end: whole process, median of ${runs} runs taken in turn (load ${os.loadavg()[0].toFixed(2)} at start)`);
         console.log("resources  layout    tool                 wall s   resources/s   peak RSS MB   lint:manifests ÷ tool   tool's summary");
         const verdicts: string[] = [];

@@ -209,8 +209,8 @@ describe("platform program (dev stack)", () => {
         it("starts a builder runner whose jobs get the Docker socket and a sandbox runner whose jobs get none", () => {
             const config = (name: string) => parseYaml(findResource(run, "kubernetes:core/v1:ConfigMap", name).inputs.data["config.yaml"]).container;
             assert.deepStrictEqual(config("act-runner-config"), { valid_volumes: ["/var/cache/trivy"], docker_host: "", privileged: false, force_pull: false });
-            assert.deepStrictEqual(config("act-runner-sandbox-config"), { valid_volumes: [], docker_host: "-", privileged: false, force_pull: false });
-            const sandbox = findResource(run, "kubernetes:apps/v1:Deployment", "act-runner-sandbox").inputs.spec.template.spec;
+            assert.deepStrictEqual(config("sandbox-act-runner-config"), { valid_volumes: [], docker_host: "-", privileged: false, force_pull: false });
+            const sandbox = findResource(run, "kubernetes:apps/v1:Deployment", "sandbox-act-runner").inputs.spec.template.spec;
             const env = Object.fromEntries(sandbox.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
             assert.strictEqual(env.GITEA_RUNNER_NAME, "node-1-sandbox-runner");
             assert.strictEqual(env.GITEA_RUNNER_LABELS, `lumen-sandbox:docker://${REGISTRY}/lumen-api:builder@${syntheticDigest(`${REGISTRY}/lumen-api:builder`)}`);
@@ -232,7 +232,7 @@ describe("platform program (dev stack)", () => {
         });
 
         it("registers both runners with Gitea's NodePort URL and the lumen organisation's token", () => {
-            for (const name of ["act-runner", "act-runner-sandbox"]) {
+            for (const name of ["act-runner", "sandbox-act-runner"]) {
                 const env = findResource(run, "kubernetes:apps/v1:Deployment", name).inputs.spec.template.spec.containers[0].env;
                 assert.deepStrictEqual(env.find((e: any) => e.name === "GITEA_RUNNER_REGISTRATION_TOKEN").valueFrom,
                     { secretKeyRef: { name: "act-runner-registration-token-a1b2c3d4", key: "token" } }, name);

@@ -121,7 +121,7 @@ func runBundle(args []string) error {
 	if err := s.path.WriteFile(sumsFileName, sums, 0o644); err != nil {
 		return err
 	}
-	// Verified as written: the same full check a seed runs before it pushes anything.
+	// Verified as written: blobs fetched now were hashed on the way in, those found on disk are hashed now.
 	if _, _, err := s.verify(b.regs.jobs); err != nil {
 		return err
 	}

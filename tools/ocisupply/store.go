@@ -33,6 +33,8 @@ const (
 type store struct {
 	root string
 	path layout.Path
+	// written holds the blobs this process wrote: hashed as they were written, not hashed again.
+	written sync.Map
 }
 
 func openStore(root string) (*store, error) {
@@ -127,7 +129,11 @@ func (s *store) writeBlob(d v1.Descriptor, r io.Reader) (int64, error) {
 	if got != d.Digest || (d.Size > 0 && n != d.Size) {
 		return n, fmt.Errorf("blob %s arrived as %s (%d bytes, want %d): refusing it", d.Digest, got, n, d.Size)
 	}
-	return n, os.Rename(tmp, s.blobPath(d.Digest))
+	if err := os.Rename(tmp, s.blobPath(d.Digest)); err != nil {
+		return n, err
+	}
+	s.written.Store(d.Digest, true)
+	return n, nil
 }
 
 func (s *store) writeBytes(raw []byte) (v1.Descriptor, error) {
@@ -270,11 +276,15 @@ func blobsOf(arts []artifact) map[v1.Hash]string {
 	return unique
 }
 
-// hashBlobs re-hashes every blob of the artifacts, in parallel, and refuses the first that differs.
+// hashBlobs re-hashes every blob of the artifacts (but those this process wrote), in parallel, and refuses
+// the first that differs.
 func (s *store) hashBlobs(arts []artifact, jobs int) error {
 	g := new(errgroup.Group)
 	g.SetLimit(jobs)
 	for h, ref := range blobsOf(arts) {
+		if _, ok := s.written.Load(h); ok {
+			continue
+		}
 		g.Go(func() error {
 			got, _, err := hashFile(s.blobPath(h))
 			if err != nil {

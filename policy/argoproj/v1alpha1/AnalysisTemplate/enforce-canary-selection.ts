@@ -32,6 +32,29 @@ function templatesReached(index: ManifestIndex, rollout: Entry, ref: TemplateRef
     return out;
 }
 
+/**
+ * For every template, the Rollouts that reach it and through which of their (non-experiment) references,
+ * built once per set so the rule stays linear in the number of Rollouts.
+ */
+function rolloutsByTemplate(index: ManifestIndex): Map<Entry, Array<{ rollout: Entry; refs: TemplateRef[] }>> {
+    return index.cached("analysistemplate-enforce-canary-selection:rollouts-by-template", () => {
+        const byTemplate = new Map<Entry, Array<{ rollout: Entry; refs: TemplateRef[] }>>();
+        for (const rollout of index.ofKind(ROLLOUT)) {
+            const reached = new Map<Entry, TemplateRef[]>();
+            // Experiments analyse the experiment's own ReplicaSets, not the Rollout's newest one.
+            for (const ref of templateRefsOfRollout(rollout).filter((r) => r.usage !== "experiment")) {
+                for (const template of templatesReached(index, rollout, ref)) {
+                    reached.set(template, [...(reached.get(template) ?? []), ref]);
+                }
+            }
+            for (const [template, refs] of reached) {
+                byTemplate.set(template, [...(byTemplate.get(template) ?? []), { rollout, refs }]);
+            }
+        }
+        return byTemplate;
+    });
+}
+
 /** Names of the args a reference fills with the newest ReplicaSet's pod-template hash. */
 function latestHashArgs(ref: TemplateRef): string[] {
     return arr(ref.args)
@@ -71,12 +94,7 @@ export const analysisTemplateEnforceCanarySelection = defineRule({
         if (metrics.length === 0) {
             return;
         }
-        for (const rollout of ctx.index.ofKind(ROLLOUT)) {
-            // Experiments analyse the experiment's own ReplicaSets, not the Rollout's newest one.
-            const refs = templateRefsOfRollout(rollout).filter((r) => r.usage !== "experiment" && templatesReached(ctx.index, rollout, r).includes(entry));
-            if (refs.length === 0) {
-                continue;
-            }
+        for (const { rollout, refs } of rolloutsByTemplate(ctx.index).get(entry) ?? []) {
             const services = newPodServices(rollout);
             for (const { metric, path, name } of metrics) {
                 const query = prometheusOf(metric)?.query;
