@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"sort"
@@ -16,8 +17,10 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -84,7 +87,13 @@ func runSeed(args []string) error {
 		return err
 	}
 
-	missing, err := missingArtifacts(regs, arts, tags)
+	// One puller and one pusher for the whole run: each repository is pinged and authorised once.
+	puller, err := remote.NewPuller(regs.options()...)
+	if err != nil {
+		return err
+	}
+	reads := regs.options(remote.Reuse(puller))
+	missing, err := missingArtifacts(regs, reads, arts, tags)
 	if err != nil {
 		return err
 	}
@@ -104,40 +113,69 @@ func runSeed(args []string) error {
 		return err
 	}
 	out := seedResult{Digests: map[string]string{}, Pushed: []string{}, Tagged: []string{}}
-	var mu sync.Mutex
-	g, ctx := errgroup.WithContext(regs.ctx)
-	g.SetLimit(*jobs)
+	// Blobs first, all of them through one pool of `jobs` uploads (the registry skips none twice: each repository
+	// and digest once); then each entry's manifests by digest, whose blobs are then all present.
+	type upload struct {
+		repo name.Repository
+		blob v1.Descriptor
+	}
+	seen := map[string]bool{}
+	var uploads []upload
 	for i, a := range arts {
 		out.Digests[a.Ref] = a.Desc.Digest.String()
 		if !missing[i] {
 			out.Present++
 			continue
 		}
-		g.Go(func() error {
-			t, err := taggable(root_, a.Desc)
-			if err != nil {
-				return err
+		out.Pushed = append(out.Pushed, a.Ref)
+		for _, b := range a.Content {
+			if key := tags[i].Context().String() + "@" + b.Digest.String(); !seen[key] {
+				seen[key] = true
+				uploads = append(uploads, upload{tags[i].Context(), b})
 			}
-			// By digest first: the tag is set only once the whole artifact is in.
-			if err := pusher.Push(ctx, tags[i].Context().Digest(a.Desc.Digest.String()), t); err != nil {
-				return fmt.Errorf("pushing %s: %w", a.Ref, err)
-			}
-			mu.Lock()
-			out.Pushed = append(out.Pushed, a.Ref)
-			for _, b := range a.Blobs {
-				out.Bytes += b.Size
-			}
-			mu.Unlock()
-			return nil
-		})
+		}
 	}
-	if err := g.Wait(); err != nil {
+	var mu sync.Mutex
+	err = inParallel(regs.ctx, *jobs, len(uploads), func(ctx context.Context, i int) error {
+		u := uploads[i]
+		layer, err := partial.CompressedToLayer(fileBlob{s, u.blob})
+		if err != nil {
+			return err
+		}
+		if err := pusher.Upload(ctx, u.repo, layer); err != nil {
+			return fmt.Errorf("pushing blob %s to %s: %w", u.blob.Digest, u.repo, err)
+		}
+		mu.Lock()
+		out.Bytes += u.blob.Size
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
 		return err
 	}
-	for i, a := range arts {
-		have, err := remote.Head(tags[i], regs.options()...)
+	err = inParallel(regs.ctx, *jobs, len(arts), func(ctx context.Context, i int) error {
+		if !missing[i] {
+			return nil
+		}
+		t, err := taggable(root_, arts[i].Desc)
+		if err != nil {
+			return err
+		}
+		// By digest first: the tag is set only once the whole entry is in.
+		if err := pusher.Push(ctx, tags[i].Context().Digest(arts[i].Desc.Digest.String()), t); err != nil {
+			return fmt.Errorf("pushing %s: %w", arts[i].Ref, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Then the tags, each only where it does not already point at the locked digest.
+	err = inParallel(regs.ctx, *jobs, len(arts), func(ctx context.Context, i int) error {
+		a := arts[i]
+		have, err := remote.Head(tags[i], reads...)
 		if err == nil && have.Digest == a.Desc.Digest {
-			continue
+			return nil
 		}
 		if err != nil && !isNotFound(err) {
 			return fmt.Errorf("checking tag %s: %w", a.Ref, err)
@@ -146,12 +184,19 @@ func runSeed(args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := pusher.Push(regs.ctx, tags[i], t); err != nil {
+		if err := pusher.Push(ctx, tags[i], t); err != nil {
 			return fmt.Errorf("tagging %s: %w", a.Ref, err)
 		}
+		mu.Lock()
 		out.Tagged = append(out.Tagged, a.Ref)
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	sort.Strings(out.Pushed)
+	sort.Strings(out.Tagged)
 	out.Seconds = time.Since(start).Seconds()
 	out.Verified = verified
 	out.MaxRssKiB = maxRssKiB()
@@ -160,24 +205,29 @@ func runSeed(args []string) error {
 
 // missingArtifacts asks the registry for each manifest by digest. A registry accepts a manifest only
 // once every blob it references is present, so a manifest found means the whole artifact is there.
-func missingArtifacts(regs *registries, arts []artifact, tags []name.Tag) ([]bool, error) {
+func missingArtifacts(regs *registries, reads []remote.Option, arts []artifact, tags []name.Tag) ([]bool, error) {
 	missing := make([]bool, len(arts))
-	g := new(errgroup.Group)
-	g.SetLimit(regs.jobs)
-	for i, a := range arts {
-		g.Go(func() error {
-			_, err := remote.Head(tags[i].Context().Digest(a.Desc.Digest.String()), regs.options()...)
-			switch {
-			case err == nil:
-			case isNotFound(err):
-				missing[i] = true
-			default:
-				return fmt.Errorf("asking %s for %s: %w", tags[i].RegistryStr(), a.Ref, err)
-			}
-			return nil
-		})
+	return missing, inParallel(regs.ctx, regs.jobs, len(arts), func(_ context.Context, i int) error {
+		_, err := remote.Head(tags[i].Context().Digest(arts[i].Desc.Digest.String()), reads...)
+		switch {
+		case err == nil:
+		case isNotFound(err):
+			missing[i] = true
+		default:
+			return fmt.Errorf("asking %s for %s: %w", tags[i].RegistryStr(), arts[i].Ref, err)
+		}
+		return nil
+	})
+}
+
+// inParallel runs f for 0..n-1, at most jobs at a time, and returns the first error.
+func inParallel(ctx context.Context, jobs, n int, f func(ctx context.Context, i int) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(jobs)
+	for i := 0; i < n; i++ {
+		g.Go(func() error { return f(ctx, i) })
 	}
-	return missing, g.Wait()
+	return g.Wait()
 }
 
 func isNotFound(err error) bool {
@@ -210,3 +260,14 @@ func maxRssKiB() int64 {
 	}
 	return -1
 }
+
+// fileBlob is one blob of the bundle as a layer that remote can upload, read from its file as it goes.
+type fileBlob struct {
+	s *store
+	d v1.Descriptor
+}
+
+func (b fileBlob) Digest() (v1.Hash, error)            { return b.d.Digest, nil }
+func (b fileBlob) Size() (int64, error)                { return b.d.Size, nil }
+func (b fileBlob) MediaType() (types.MediaType, error) { return b.d.MediaType, nil }
+func (b fileBlob) Compressed() (io.ReadCloser, error)  { return os.Open(b.s.blobPath(b.d.Digest)) }

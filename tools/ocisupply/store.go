@@ -155,7 +155,9 @@ type artifact struct {
 	Kind   string
 	Source string
 	Desc   v1.Descriptor
-	Blobs  []v1.Descriptor
+	// Blobs holds every blob, manifests included; Content only the configs and layers.
+	Blobs   []v1.Descriptor
+	Content []v1.Descriptor
 }
 
 // inspect reads index.json and walks every manifest, checking that each referenced blob is present
@@ -179,7 +181,7 @@ func (s *store) inspect() (lockSha256 string, arts []artifact, err error) {
 			return "", nil, refuse("bundle entry %s has no %s annotation", d.Digest, annotationRef)
 		}
 		a := artifact{Ref: ref, Kind: d.Annotations[annotationKind], Source: d.Annotations[annotationSource], Desc: d}
-		if err := s.walk(d, &a.Blobs); err != nil {
+		if err := s.walk(d, &a); err != nil {
 			return "", nil, refuse("incomplete bundle: %s: %v", ref, err)
 		}
 		arts = append(arts, a)
@@ -187,11 +189,11 @@ func (s *store) inspect() (lockSha256 string, arts []artifact, err error) {
 	return lockSha256, arts, nil
 }
 
-func (s *store) walk(d v1.Descriptor, into *[]v1.Descriptor) error {
+func (s *store) walk(d v1.Descriptor, a *artifact) error {
 	if err := s.present(d); err != nil {
 		return err
 	}
-	*into = append(*into, d)
+	a.Blobs = append(a.Blobs, d)
 	raw, err := os.ReadFile(s.blobPath(d.Digest))
 	if err != nil {
 		return err
@@ -207,10 +209,11 @@ func (s *store) walk(d v1.Descriptor, into *[]v1.Descriptor) error {
 		if err := s.present(b); err != nil {
 			return err
 		}
-		*into = append(*into, b)
+		a.Blobs = append(a.Blobs, b)
+		a.Content = append(a.Content, b)
 	}
 	for _, c := range children {
-		if err := s.walk(c, into); err != nil {
+		if err := s.walk(c, a); err != nil {
 			return err
 		}
 	}

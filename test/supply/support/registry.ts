@@ -26,10 +26,10 @@ export function registryAvailable(): boolean {
     return fs.existsSync(REGISTRY_BIN);
 }
 
-/** Starts a registry; resolves once /v2/ answers. */
-export async function startRegistry(label: string): Promise<TestRegistry> {
+/** Starts a registry (on `port`, or a spare one) with empty storage; resolves once /v2/ answers. */
+export async function startRegistry(label: string, port?: number): Promise<TestRegistry> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `airgap-supply-${label}-`));
-    const port = await spareTcpPort();
+    port ??= await spareTcpPort();
     const address = `127.0.0.1:${port}`;
     const config = path.join(dir, "config.yml");
     fs.writeFileSync(config, [
