@@ -1,130 +1,56 @@
 // Copyright 2026, airgap-platform authors.
 //
-// The platform's configuration: one schema, read once, validated before any resource exists.
-// Every default lives here; Pulumi.yaml declares the keys and README.md documents them.
+// The platform's configuration: the component schemas (components/<name>/schema.ts) composed into one, with
+// the seed site's defaults and the checks that span components; read once, validated before any resource
+// exists, pinned to the supply's lock, and handed to index.ts as each component's settings. Pulumi.yaml and
+// README.md's configuration table are generated from these schemas (npm run generate).
 
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { ActRunnerSettings, actRunnerSchema } from "./components/act-runner/schema";
+import { ArgoCDSettings, argocdSchema, applicationSchema } from "./components/argocd/schema";
+import { ArgoRolloutsSettings, argoRolloutsSchema } from "./components/argo-rollouts/schema";
+import { GiteaContentSettings, giteaContentSchema } from "./components/gitea-content/schema";
+import { GiteaSettings, giteaSchema } from "./components/gitea/schema";
+import { MonitoringSettings, monitoringSchema } from "./components/monitoring/schema";
+import { clusterNodeSchema, NodeRegistrySettings, nodeRegistrySchema } from "./components/node-registry/schema";
+import { rooted } from "./components/node-registry/values";
+import { registrySeedSchema } from "./components/registry-seed/schema";
+import { emailDomain, hostOf, portOf } from "./lib/address";
+import { isOciChart, ociChartRegistry } from "./lib/chart";
+import { chartRef, hostName, hostPort, sshHost } from "./lib/fields";
+import { imageProblems, resolveImage } from "./lib/image";
+import { ConfigError, settingProblems } from "./lib/issues";
+import { IN_CLUSTER_URL } from "./lib/kubernetes";
+import { rawSettings } from "./lib/raw-config";
+import { pinToLock, stackLock } from "./supply/pins";
+import { LockFile } from "./supply/lock";
 
 /** The project's config namespace (`<namespace>:<key>` in stack files). */
 export const CONFIG_NAMESPACE = "airgap-platform";
 
-/** Keys read as Pulumi secrets rather than through the schema. */
-const SECRET_KEYS = ["sshPrivateKey", "kubeconfig"] as const;
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const HOST_PORT = /^(?<host>[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):(?<port>\d{1,5})$/;
-const EXACT_SEMVER = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
-const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
-const IN_CLUSTER_URL = /^https?:\/\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\.[a-z0-9]([-a-z0-9]*[a-z0-9])?\.svc(\.cluster\.local)?(:\d{1,5})?(\/.*)?$/;
-
-const dnsLabel = (what: string) =>
-    z.string().regex(DNS_LABEL, `must be a DNS label (${what}): lowercase letters, digits and '-', 1 to 63 characters, starting and ending with a letter or digit`);
-
-const quantity = z.string().regex(QUANTITY, "must be a Kubernetes quantity such as 10Gi");
-
-/** A host name or IPv4 address (no scheme, no port). */
-const HOST_NAME = /^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/;
-
-/** An IPv4 or IPv6 CIDR; a /0 prefix would mean any address. */
-const cidr = z.string().refine((value) => {
-    const [address, prefix, ...rest] = value.split("/");
-    const bits = net.isIPv4(address) ? 32 : net.isIPv6(address) ? 128 : 0;
-    return rest.length === 0 && /^\d{1,3}$/.test(prefix ?? "") && Number(prefix) >= 1 && Number(prefix) <= bits;
-}, { message: "must be an IP range such as 192.168.2.2/32 or fd00::1/128 (prefix 1 to 32, or 1 to 128 for IPv6; /0 would allow any address)" });
-
-const absolutePath = z.string().startsWith("/", "must be an absolute path on the node");
-
-/** A Gitea user or organisation name (one namespace for both). */
-const giteaUserName = z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, "must be a Gitea user name: letters, digits, '-', '_' and '.', starting with a letter or digit");
-
-/**
- * Text handed to a node (paths, hosts, users, names): scripts quote every value, but a quote, a line break or
- * NUL has no business in any of them, and a leading '-' would read as an option to the commands they reach.
- */
-const nodeText = z.string().min(1).superRefine((value, ctx) => {
-    const found = value.includes("'") ? "a single quote (')" : /[\n\r]/.test(value) ? "a line break"
-        : value.includes("\0") ? "a NUL character" : value.startsWith("-") ? "a leading '-'" : undefined;
-    if (found) {
-        ctx.addIssue({ code: "custom", message: `contains ${found}: values that reach a node may not contain ', line breaks or NUL, nor start with '-'` });
-    }
+/** Settings read as Pulumi secrets, beside the schema: `pulumi config set --secret <key>`. */
+export const secretSettingsSchema = z.strictObject({
+    /**
+     * SSH key for node-1 and every node in `registry.nodes`; required while `registry.enabled`.
+     * `pulumi config set --secret sshPrivateKey < key`
+     */
+    sshPrivateKey: z.string().optional(),
+    /** Kubeconfig contents (or a path) of the target cluster; empty means `$KUBECONFIG` (or ~/.kube/config). */
+    kubeconfig: z.string().optional(),
 });
 
-/** Folders that a registry data folder, a config root or a cache mounted into pods must never be. */
-const SYSTEM_FOLDERS = ["/", "/etc", "/usr", "/bin", "/boot", "/proc", "/sys", "/dev"];
+const SECRET_KEYS = Object.keys(secretSettingsSchema.shape);
 
-/** An absolute path on a node: node text, at most PATH_MAX, never one of `refused` (after normalising). */
-const nodePath = (refused: string[]) => absolutePath.pipe(nodeText).superRefine((value, ctx) => {
-    if (Buffer.byteLength(value) > 4095) {
-        ctx.addIssue({ code: "custom", message: "is longer than the 4095 bytes a Linux path may have" });
-    }
-    const normal = path.posix.normalize(value).replace(/(.)\/+$/, "$1");
-    if (refused.includes(normal)) {
-        ctx.addIssue({ code: "custom", message: `must not be the system folder ${normal}: choose a folder of its own (refused: ${refused.join(", ")})` });
-    }
-});
+/** The seed site (node-1 at 192.168.2.2, its registry on port 5000 over plain HTTP): the only site-specific defaults. */
+const SITE_REGISTRY = "192.168.2.2:5000";
+const SITE_NODES = [{ name: "node-1", host: "192.168.2.2", runtimes: ["k3s" as const, "docker" as const] }];
+const siteChart = (name: string) => `oci://${SITE_REGISTRY}/charts/${name}`;
 
-/** An SSH login name: letters, digits, '.', '_' and '-', not starting with '-'. */
-const sshUser = z.string().regex(/^[A-Za-z0-9._][A-Za-z0-9._-]*$/, "must be a user name of letters, digits, '.', '_' and '-', not starting with '-'");
-
-/** An SSH host: a name of letters, digits, '.', '_' and '-' (not starting with '-'), or an IP address. */
-const sshHost = z.string().refine((host) => /^[A-Za-z0-9._][A-Za-z0-9._-]*$/.test(host) || net.isIP(host) !== 0, {
-    message: "must be a host name of letters, digits, '.', '_' and '-' (not starting with '-') or an IP address",
-});
-
-/** A chart reference: a local folder or tarball, or an oci:// reference (checked against the registry later). */
-const chartRef = z.string().min(1).refine((ref) => !/^https?:\/\//.test(ref), {
-    message: "must be a local chart path or an oci:// reference on the internal registry; a chart repository URL would be fetched from outside the airgap",
-});
-
-const chartVersion = z.string().regex(EXACT_SEMVER, "must be one exact chart version such as 2.40.9, not a range (^, ~, >=, x or *)");
-
-/** An image path inside the internal registry, e.g. `argoproj/argocd:v3.4.4` (a full reference on that registry is accepted too). */
-const imageRef = z.string().min(1);
-
-const component = <T extends z.ZodRawShape>(shape: T) =>
-    // prefault (not default): an absent section still gets every field's default.
-    z.strictObject({ enabled: z.boolean().default(true), ...shape }).prefault({} as never);
-
-const nodeRuntime = z.enum(["k3s", "k3s-agent", "containerd", "docker"]);
-
-const clusterNode = z.strictObject({
-    /** Kubernetes node name. */
-    name: z.string().max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a Kubernetes node name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit"),
-    /** Address that SSH reaches the node on. */
-    host: sshHost,
-    /** Container runtimes on the node that must trust the plain-HTTP registry. */
-    runtimes: z.array(nodeRuntime).min(1, "must name at least one runtime (k3s, k3s-agent, containerd, docker)"),
-    sshPort: z.number().int().min(1).max(65535).optional(),
-    sshUser: sshUser.optional(),
-});
-
-const application = z.strictObject({
-    name: dnsLabel("Application name"),
-    /** Folder of the Git repository that Argo CD syncs. */
-    path: z.string().min(1).refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), {
-        message: "must be a relative folder inside the repository",
-    }),
-    namespace: dnsLabel("destination namespace"),
-    targetRevision: z.string().min(1).default("main"),
-    /** Informational inside Argo CD; Pulumi orders Applications with dependsOn. */
-    syncWave: z.number().int().default(0),
-    prune: z.boolean().default(true),
-    selfHeal: z.boolean().default(true),
-    createNamespace: z.boolean().default(true),
-    /** Lets Argo CD skip the dry run of custom resources whose CRDs are not yet known. */
-    skipDryRunOnMissingResource: z.boolean().default(true),
-    /** Pod Security level enforced on the namespace Argo CD creates (CreateNamespace). */
-    podSecurity: z.enum(["restricted", "baseline", "privileged"]).default("restricted"),
-});
-
-/** Namespaces that no Application may target: the platform's defaults and the cluster's own. */
-export const PLATFORM_NAMESPACES = ["argocd", "gitea", "monitoring", "argo-rollouts", "kube-system", "kube-public", "kube-node-lease", "default"];
-
+/** The first Application: the lumen app's manifests as `npm run release` renders them. */
 const LUMEN_APP = {
     name: "lumen-app",
     path: "03-airgap-zone/manifests/app",
@@ -132,237 +58,83 @@ const LUMEN_APP = {
     syncWave: 3,
 };
 
+/** Namespaces that no Application may target: the platform's defaults and the cluster's own. */
+export const PLATFORM_NAMESPACES = ["argocd", "gitea", "monitoring", "argo-rollouts", "kube-system", "kube-public", "kube-node-lease", "default"];
+
+/** A component's section: its settings plus `enabled`; an absent section gets every default (prefault, not default). */
+const section = <T extends z.ZodRawShape>(shape: T) => z.strictObject({
+    /** `false` leaves the component out. */
+    enabled: z.boolean().default(true),
+    ...shape,
+}).prefault({} as never);
+
 export const platformSchema = z.strictObject({
-    /** Empty means the kubeconfig's current context. */
+    /** Kubeconfig context to use; empty means the kubeconfig's current context. */
     kubeContext: z.string().optional().transform((c) => c || undefined),
-    registry: component({
+    /**
+     * node-1's registry, installed over SSH, and the nodes whose runtimes pull from it over plain HTTP; `enabled: false`
+     * for a cluster whose nodes already pull from a registry.
+     */
+    registry: section({
+        ...nodeRegistrySchema.shape,
         /** host:port of node-1's registry, as every node and chart refers to it. */
-        address: z.string().regex(HOST_PORT, "must be host:port, e.g. 192.168.2.2:5000").default("192.168.2.2:5000"),
-        /** `docker` runs the registry:2 container; `package` runs Debian's docker-registry binary (containerd-only nodes). */
-        mode: z.enum(["docker", "package"]).default("docker"),
-        /** The registry image, loaded from imageTarball (docker mode); never pulled. */
-        image: imageRef.default("registry:2.8.3"),
-        imageTarball: nodeText.refine((file) => !path.basename(file).startsWith("-"), {
-            message: "file name must not start with '-': it is passed to docker load on the node",
-        }).default("airgap-bundle/images/registry-2.8.3.tar"),
-        /** Host directory holding the registry's blobs; kept when the stack is destroyed. */
-        dataDir: nodePath(SYSTEM_FOLDERS).refine((dir) => !dir.includes(":"), {
-            message: "must not contain ':' (docker -v splits the mount at it)",
-        }).default("/var/lib/registry"),
+        address: hostPort.default(SITE_REGISTRY),
+        /** SSH address of node-1: a host name (letters, digits, '.', '_', '-', not starting with '-') or an IP address; unset, the host of `registry.address`. */
         sshHost: sshHost.optional(),
-        sshPort: z.number().int().min(1).max(65535).default(22),
-        sshUser: sshUser.default("ubuntu"),
-        /** known_hosts lines of the nodes (ssh-keyscan output); unset, a node's key is accepted on first contact. */
-        sshKnownHosts: z.string().min(1).optional(),
-        /** Prefix for every file written on the nodes (tests point it at a scratch folder). */
-        // "/" is the production value (files at their real places); a system folder as the prefix is a typo.
-        nodeConfigRoot: nodePath(SYSTEM_FOLDERS.filter((f) => f !== "/")).default("/"),
-        /** Deadline of each SSH step (a script or a file copy, connection retries included), in seconds. */
-        sshStepTimeoutSeconds: z.number().int().min(10, "must be at least 10 seconds").max(86400, "must be at most 86400 seconds (a day)").default(300),
-        nodes: z.array(clusterNode).default([{ name: "node-1", host: "192.168.2.2", runtimes: ["k3s", "docker"] }]),
+        /** Nodes to configure, each `{name, host, runtimes: [k3s, k3s-agent, containerd, docker], sshPort?, sshUser?}`; `name` is the Kubernetes node name. */
+        nodes: z.array(clusterNodeSchema).default(SITE_NODES),
     }),
-    gitea: component({
-        namespace: dnsLabel("namespace").default("gitea"),
-        chart: chartRef.default("oci://192.168.2.2:5000/charts/gitea"),
-        chartVersion: chartVersion.default("12.7.0"),
-        /** 1.26: the line whose API the content resources were verified against (docs/gitea.md). */
-        image: imageRef.default("gitea:1.26.0-rootless"),
-        nodePort: z.number().int().min(30000, "must be a NodePort between 30000 and 32767").max(32767, "must be a NodePort between 30000 and 32767").default(30300),
-        /** Host in the NodePort URL; defaults to the registry host (node-1). */
+    /** Gitea with Actions (NodePort, SQLite on a persistent volume, a generated admin). */
+    gitea: section({
+        ...giteaSchema.shape,
+        /** Local chart path, or an OCI reference on the internal registry. */
+        chart: chartRef.default(siteChart("gitea")),
+        /** Host of the NodePort URL (node-1); unset, the host of `registry.address`. */
         publicHost: z.string().min(1).optional(),
-        storageSize: quantity.default("10Gi"),
-        storageClass: z.string().min(1).optional(),
-        adminUsername: giteaUserName.refine((u) => u.toLowerCase() !== "admin", {
-            message: "'admin' is reserved by Gitea; choose another name",
-        }).default("gitea-admin"),
-        adminEmail: z.email("must be an e-mail address").default("gitea-admin@airgap.local"),
     }),
-    /** What the stack keeps inside Gitea: the GitOps repository's organisation, machine users, tokens and first commit. */
-    giteaContent: component({
-        /** Gitea's base URL as the machine running pulumi reaches it; Gitea's NodePort URL when unset. */
-        apiUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://192.168.2.2:30300" }).optional(),
-        /** Machine user whose read-only token Argo CD clones with. */
-        argocdUser: giteaUserName.default("argocd"),
-        /** Machine user whose write token the pipeline gets as the repository's CI_TOKEN secret. */
-        ciUser: giteaUserName.default("lumen-ci"),
-        /** Raise by one to issue a new token (the old one is deleted once its consumer has the new one). */
-        argocdTokenRotation: z.number().int().min(1, "must be a whole number from 1; raise it by one to rotate the token").default(1),
-        ciTokenRotation: z.number().int().min(1, "must be a whole number from 1; raise it by one to rotate the token").default(1),
-        /** Commit status contexts a pull request to main needs before merging (empty until the preview check exists). */
-        requiredStatusChecks: z.array(z.string().min(1)).default([]),
-        requiredApprovals: z.number().int().min(0).max(10).default(0),
-    }),
-    actRunner: component({
-        image: imageRef.default("gitea/act_runner:0.2.11"),
-        /** The node whose Docker engine builds images (and hosts the registry). */
-        nodeName: z.string().min(1).default("node-1"),
-        runnerName: dnsLabel("runner name").default("node-1-runner"),
-        /** Label that workflows put in `runs-on`, mapped to the builder image. */
-        jobLabel: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, "must be a runner label").default("lumen-builder"),
-        jobImage: imageRef.default("lumen-api:builder"),
-        /** Second runner on node-1 whose job containers get no Docker socket: every job a pull request starts. */
-        sandboxRunnerName: dnsLabel("runner name").default("node-1-sandbox-runner"),
-        sandboxLabel: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, "must be a runner label").default("lumen-sandbox"),
-        sandboxJobImage: imageRef.default("lumen-api:builder"),
-        trivyCachePath: nodePath(SYSTEM_FOLDERS).default("/var/cache/trivy"),
-        stateSize: quantity.default("1Gi"),
-    }),
-    monitoring: component({
-        namespace: dnsLabel("namespace").default("monitoring"),
-        chart: chartRef.default("oci://192.168.2.2:5000/charts/kube-prometheus-stack"),
-        chartVersion: chartVersion.default("88.5.3"),
-        /** Required when the component is off: the cluster's existing in-cluster Prometheus URL. */
+    /**
+     * What the stack keeps in Gitea through its API: the GitOps repository (`argocd.gitRepo`) in its own organisation,
+     * machine users and tokens for Argo CD and the pipeline, main's protection, the first commit. Needs `gitea.enabled`.
+     */
+    giteaContent: section(giteaContentSchema.shape),
+    /** The act_runners on node-1 (builder and sandbox). Needs `gitea.enabled` and `giteaContent.enabled` (they register with the organisation's token). */
+    actRunner: section(actRunnerSchema.shape),
+    /** kube-prometheus-stack; Prometheus is what every analysis queries. */
+    monitoring: section({
+        ...monitoringSchema.shape,
+        /** Local chart path, or an OCI reference on the internal registry. */
+        chart: chartRef.default(siteChart("kube-prometheus-stack")),
+        /** Only when monitoring is disabled (and then required): the cluster's own in-cluster Prometheus URL. */
         prometheusUrl: z.string().regex(IN_CLUSTER_URL, "must be an in-cluster service URL such as http://<service>.<namespace>.svc.cluster.local:9090").optional(),
-        images: z.strictObject({
-            operator: imageRef.default("prometheus-operator/prometheus-operator:v0.93.1"),
-            configReloader: imageRef.default("prometheus-operator/prometheus-config-reloader:v0.93.1"),
-            prometheus: imageRef.default("prometheus/prometheus:v3.14.0-distroless"),
-            alertmanager: imageRef.default("prometheus/alertmanager:v0.34.0"),
-            kubeStateMetrics: imageRef.default("kube-state-metrics/kube-state-metrics:v2.20.0"),
-            nodeExporter: imageRef.default("prometheus/node-exporter:v1.12.1-distroless"),
-            grafana: imageRef.default("grafana/grafana:13.2.0"),
-            grafanaSidecar: imageRef.default("kiwigrid/k8s-sidecar:2.10.1"),
-            /** Certificate Jobs of the admission webhooks; kept internal even though the webhooks are off. */
-            webhookCertgen: imageRef.default("jkroepke/kube-webhook-certgen:1.8.7"),
-            /** The operator's default Thanos image (sidecars, ThanosRuler); only pulled if Thanos is used. */
-            thanos: imageRef.default("thanos/thanos:v0.42.4"),
-        }).prefault({}),
     }),
-    argoRollouts: component({
-        namespace: dnsLabel("namespace").default("argo-rollouts"),
-        chart: chartRef.default("oci://192.168.2.2:5000/charts/argo-rollouts"),
-        chartVersion: chartVersion.default("2.40.9"),
-        image: imageRef.default("argoproj/argo-rollouts:v1.9.0"),
-        dashboard: z.boolean().default(false),
-        dashboardImage: imageRef.default("argoproj/kubectl-argo-rollouts:v1.9.0"),
-        /** Where the controller may reach the API server; unset, the kubernetes Service's IP and endpoints are read from the cluster. */
-        apiServerCidrs: z.array(cidr).min(1, "must list at least one CIDR, or be left out to read the API server's addresses from the cluster").optional(),
+    /** Argo Rollouts (controller and CRDs) with its egress NetworkPolicy. */
+    argoRollouts: section({
+        ...argoRolloutsSchema.shape,
+        /** Local chart path, or an OCI reference on the internal registry. */
+        chart: chartRef.default(siteChart("argo-rollouts")),
     }),
-    argocd: component({
-        namespace: dnsLabel("namespace").default("argocd"),
-        chart: chartRef.default("oci://192.168.2.2:5000/charts/argo-cd"),
-        chartVersion: chartVersion.default("10.1.1"),
-        image: imageRef.default("argoproj/argocd:v3.4.4"),
-        redisImage: imageRef.default("docker/library/redis:8.2.3-alpine"),
-        /** Host in Argo CD's own URL (argocd-cm url, notification links); defaults to the registry host (node-1). */
-        domain: z.string().regex(HOST_NAME, "must be a host name or IP address, without scheme or port").optional(),
-        project: dnsLabel("AppProject name").refine((p) => p !== "default", {
-            message: "must not be 'default': the default project allows every source and destination",
-        }).default("platform"),
-        /** owner/name of the Gitea repository that holds the GitOps manifests. */
-        gitRepo: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*\/[A-Za-z0-9][-A-Za-z0-9_.]*$/, "must be owner/name of a Gitea repository").default("lumen/lumen"),
-        /** Required when gitea is off: the Git URL Argo CD syncs from. */
-        repoUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) Git URL" }).optional(),
-        applications: z.array(application).prefault([LUMEN_APP]),
+    /** Argo CD, its AppProject, the repository credentials and the Applications. */
+    argocd: section({
+        ...argocdSchema.shape,
+        /** Local chart path, or an OCI reference on the internal registry. */
+        chart: chartRef.default(siteChart("argo-cd")),
+        /** `global.domain` of the chart: Argo CD's URL in `argocd-cm` and notification links; unset, the host of `registry.address`. */
+        domain: hostName.optional(),
+        /**
+         * The Applications, each `{name, path, namespace, targetRevision: main, syncWave: 0, prune: true, selfHeal: true,
+         * createNamespace: true, skipDryRunOnMissingResource: true, podSecurity: restricted}`; `namespace` must not be a
+         * platform namespace. The default is lumen-app: path `03-airgap-zone/manifests/app`, namespace `lumen`, wave 3.
+         */
+        applications: z.array(applicationSchema).prefault([LUMEN_APP]),
     }),
-    /** The airgap supply: the lock every image and chart is pinned to, and the bundle the seed pushes. */
-    supply: component({
-        /** artifacts.lock.yaml, written by `npm run artifacts:find -- --write`. */
-        lock: z.string().min(1).default("artifacts.lock.yaml"),
-        /** The bundle `npm run bundle` made from that lock (an OCI image layout folder). */
-        bundle: z.string().min(1).default("airgap-bundle/supply"),
-        /** Parallel transfers while seeding. */
-        jobs: z.number().int().min(1).max(32).default(4),
-    }),
+    /**
+     * The airgap supply: every image and chart pinned to the lock's digests and seeded into the registry from the
+     * bundle; `enabled: false` for a registry filled by other means (images then by tag, no seed).
+     */
+    supply: section(registrySeedSchema.shape),
 });
 
 export type PlatformSettings = z.output<typeof platformSchema>;
-export type ApplicationSettings = z.output<typeof application>;
-export type ClusterNodeSettings = z.output<typeof clusterNode>;
-
-/** Everything the program needs: validated settings plus the secrets read beside them. */
-export interface PlatformConfig extends PlatformSettings {
-    /** SSH key for the registry node and the nodes whose runtimes are configured. */
-    sshPrivateKey?: pulumi.Output<string>;
-    /** Kubeconfig contents or path; the provider falls back to $KUBECONFIG when unset. */
-    kubeconfig?: pulumi.Output<string>;
-}
-
-/** Raised with every problem of the configuration at once; the engine prints it without a stack trace. */
-export class ConfigError extends pulumi.RunError {
-    constructor(public readonly problems: string[]) {
-        super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was created:\n` +
-            problems.map((p) => `  - ${p}`).join("\n"));
-        this.name = "ConfigError";
-    }
-}
-
-/** A parsed image reference. */
-export interface ImageRef {
-    /** The registry host:port. */
-    registry: string;
-    /** The repository path inside the registry. */
-    repository: string;
-    tag?: string;
-    digest?: string;
-}
-
-/** `registry/repository:tag`, `registry/repository@digest`, or both (`:tag@digest`) when both are known. */
-export function imageString(ref: ImageRef): string {
-    return `${ref.registry}/${ref.repository}${ref.tag !== undefined ? `:${ref.tag}` : ""}${ref.digest ? `@${ref.digest}` : ""}`;
-}
-
-/**
- * Resolves a configured image against the internal registry. Paths (`argoproj/argocd:v3.4.4`) get the
- * registry prefixed; a full reference must already name that registry.
- */
-export function resolveImage(value: string, registry: string): ImageRef {
-    const slash = value.indexOf("/");
-    const first = slash === -1 ? "" : value.slice(0, slash);
-    const hasRegistry = first.includes(".") || first.includes(":") || first === "localhost";
-    const rest = hasRegistry ? value.slice(slash + 1) : value;
-    const at = rest.indexOf("@");
-    const namePart = at === -1 ? rest : rest.slice(0, at);
-    const digest = at === -1 ? undefined : rest.slice(at + 1);
-    const colon = namePart.lastIndexOf(":");
-    const repository = colon === -1 ? namePart : namePart.slice(0, colon);
-    const tag = colon === -1 ? undefined : namePart.slice(colon + 1);
-    return { registry: hasRegistry ? first : registry, repository, tag, digest };
-}
-
-/** Problems with one configured image, as messages without the key. */
-export function imageProblems(value: string, registry: string): string[] {
-    const ref = resolveImage(value, registry);
-    const problems: string[] = [];
-    if (ref.registry !== registry) {
-        problems.push(`must come from the internal registry ${registry}, not ${ref.registry} (write the path inside the registry, e.g. argoproj/argocd:v3.4.4)`);
-    }
-    if (!/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/.test(ref.repository)) {
-        problems.push(`'${ref.repository}' is not a valid repository path (lowercase letters, digits, '.', '_', '-' and '/')`);
-    }
-    if (ref.digest !== undefined) {
-        if (!/^sha256:[a-f0-9]{64}$/.test(ref.digest)) {
-            problems.push(`digest '${ref.digest}' must be sha256: followed by 64 hex digits`);
-        }
-    } else if (ref.tag === undefined || ref.tag === "") {
-        problems.push(`'${value}' has no tag: pin a version tag (e.g. :v1.9.0) or a digest`);
-    } else if (ref.tag === "latest") {
-        problems.push(`'${value}' uses the floating tag 'latest': pin a version tag or a digest`);
-    } else if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(ref.tag)) {
-        problems.push(`tag '${ref.tag}' is not a valid image tag`);
-    }
-    return problems;
-}
-
-/** Host part of a host:port string. */
-export function hostOf(address: string): string {
-    return address.slice(0, address.lastIndexOf(":"));
-}
-
-/** Domain part of an e-mail address. */
-export function domainOf(email: string): string {
-    return email.slice(email.lastIndexOf("@") + 1);
-}
-
-/** Port part of a host:port string. */
-export function portOf(address: string): number {
-    return Number(address.slice(address.lastIndexOf(":") + 1));
-}
-
-/** Is this chart reference pulled from a registry (as opposed to a local path)? */
-export function isOciChart(chart: string): boolean {
-    return chart.startsWith("oci://");
-}
 
 /** Rules that involve more than one setting; run once every single setting is well-formed. */
 function crossSettingIssues(cfg: PlatformSettings): z.core.$ZodIssue[] {
@@ -411,7 +183,7 @@ function crossSettingIssues(cfg: PlatformSettings): z.core.$ZodIssue[] {
     ];
     for (const [name, c] of charts) {
         if (isOciChart(c.chart)) {
-            const host = c.chart.slice("oci://".length).split("/")[0];
+            const host = ociChartRegistry(c.chart);
             if (host !== registry) {
                 problem([name, "chart"], `OCI chart must be on the internal registry ${registry}, not ${host}`);
             }
@@ -509,46 +281,16 @@ function localChartVersion(chart: string): { version?: string; problem?: string 
     }
 }
 
-/** Turns raw `namespace:key` strings into the object the schema parses; JSON for structured values. */
-export function rawSettings(all: Record<string, string>): { settings: Record<string, unknown>; problems: string[] } {
-    const settings: Record<string, unknown> = {};
-    const problems: string[] = [];
-    const prefix = `${CONFIG_NAMESPACE}:`;
-    for (const [fullKey, value] of Object.entries(all)) {
-        if (!fullKey.startsWith(prefix)) {
-            continue;
-        }
-        const key = fullKey.slice(prefix.length);
-        if ((SECRET_KEYS as readonly string[]).includes(key)) {
-            continue;
-        }
-        const trimmed = value.trim();
-        if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-            try {
-                settings[key] = JSON.parse(trimmed);
-            } catch {
-                problems.push(`${fullKey}: is not valid structured config (JSON or YAML object expected)`);
-            }
-        } else {
-            settings[key] = value;
-        }
-    }
-    return { settings, problems };
+/** The stack's raw `airgap-platform:key` strings as the schema parses them (secrets are read apart). */
+export function platformRawSettings(all: Record<string, string>): { settings: Record<string, unknown>; problems: string[] } {
+    return rawSettings(all, CONFIG_NAMESPACE, platformSchema, SECRET_KEYS);
 }
 
 /** One readable line per schema problem, each naming the full config key. */
 export function describeIssues(issues: z.core.$ZodIssue[]): string[] {
-    const known = Object.keys(platformSchema.shape);
-    return issues.flatMap((issue) => {
-        const key = [`${CONFIG_NAMESPACE}:${String(issue.path[0] ?? "")}`, ...issue.path.slice(1).map(String)].join(".")
-            .replace(/\.(\d+)(?=\.|$)/g, "[$1]");
-        if (issue.code === "unrecognized_keys") {
-            return issue.keys.map((unknown) => issue.path.length === 0
-                ? `${CONFIG_NAMESPACE}:${unknown}: unknown component or setting; known: ${[...known, ...SECRET_KEYS].join(", ")}`
-                : `${key}.${unknown}: unknown setting`);
-        }
-        return [`${key}: ${issue.message}`];
-    });
+    const known = [...Object.keys(platformSchema.shape), ...SECRET_KEYS].join(", ");
+    return settingProblems(issues, (parent) => parent === "" ? `unknown component or setting; known: ${known}` : "unknown setting")
+        .map((p) => `${CONFIG_NAMESPACE}:${p.key}: ${p.message}`);
 }
 
 /**
@@ -566,20 +308,73 @@ export function validateSettings(raw: Record<string, unknown>, hasSshKey: boolea
     return problems.length === 0 ? { settings: parsed.data, problems } : { problems };
 }
 
-/** Reads and validates the stack's configuration; throws ConfigError listing every problem. */
-export function loadPlatformConfig(): PlatformConfig {
+/** The platform as index.ts builds it: each component's settings, fully resolved; absent when it is off. */
+export interface Platform {
+    /** How to reach the cluster. */
+    readonly cluster: { readonly kubeconfig?: pulumi.Output<string>; readonly context?: string };
+    /** host:port of the internal registry, whether this stack installs it or not. */
+    readonly registryAddress: string;
+    readonly registry?: NodeRegistrySettings & { readonly sshHost: string; readonly sshPrivateKey: pulumi.Output<string> };
+    /** The lock and bundle; `trivyNode` is where the seed unpacks Trivy's database (the runner's node, when both are here). */
+    readonly supply?: { readonly lock: LockFile; readonly bundle: string; readonly jobs: number; readonly trivyNode?: string; readonly trivyCachePath: string };
+    readonly gitea?: GiteaSettings & { readonly publicHost: string };
+    readonly giteaContent?: GiteaContentSettings & { readonly repository: string; readonly emailDomain: string };
+    readonly actRunner?: ActRunnerSettings & { readonly storageClass?: string };
+    readonly monitoring?: MonitoringSettings;
+    /** The Prometheus analysis queries when monitoring is not installed here. */
+    readonly existingPrometheusUrl: string;
+    readonly argoRollouts?: ArgoRolloutsSettings;
+    readonly argocd?: ArgoCDSettings & { readonly domain: string };
+}
+
+/** Reads and validates the stack's configuration, pins it to the supply's lock; throws ConfigError listing every problem. */
+export function loadPlatform(): Platform {
     const all = pulumi.runtime.allConfig();
-    const { settings: raw, problems: rawProblems } = rawSettings(all);
+    const { settings: raw, problems: rawProblems } = platformRawSettings(all);
     const config = new pulumi.Config(CONFIG_NAMESPACE);
     // Pulumi.yaml declares both secrets with an empty default: empty means unset.
-    const hasSshKey = Boolean(all[`${CONFIG_NAMESPACE}:sshPrivateKey`]);
-    const { settings, problems } = validateSettings(raw, hasSshKey);
+    const isSet = (key: string) => Boolean(all[`${CONFIG_NAMESPACE}:${key}`]);
+    const { settings, problems } = validateSettings(raw, isSet("sshPrivateKey"));
     if (rawProblems.length > 0 || settings === undefined) {
         throw new ConfigError([...rawProblems, ...problems]);
     }
+    // The supply's lock: every image and chart is then named by the digest it records (and the seed pushes).
+    const lock = settings.supply.enabled ? stackLock(settings) : undefined;
+    return platformOf(lock ? pinToLock(settings, lock) : settings, lock, {
+        sshPrivateKey: isSet("sshPrivateKey") ? config.requireSecret("sshPrivateKey") : undefined,
+        kubeconfig: isSet("kubeconfig") ? config.requireSecret("kubeconfig") : undefined,
+    });
+}
+
+/** Each component's settings from validated (and pinned) settings: site defaults that depend on other settings filled in. */
+export function platformOf(s: PlatformSettings, lock: LockFile | undefined, secrets: { sshPrivateKey?: pulumi.Output<string>; kubeconfig?: pulumi.Output<string> }): Platform {
+    const node1 = hostOf(s.registry.address);
+    const on = <T extends { enabled: boolean }, R>(section: T, resolve: (enabled: Omit<T, "enabled">) => R): R | undefined => {
+        const { enabled, ...rest } = section;
+        return enabled ? resolve(rest) : undefined;
+    };
+    const { prometheusUrl, ...monitoring } = s.monitoring;
     return {
-        ...settings,
-        sshPrivateKey: hasSshKey ? config.requireSecret("sshPrivateKey") : undefined,
-        kubeconfig: all[`${CONFIG_NAMESPACE}:kubeconfig`] ? config.requireSecret("kubeconfig") : undefined,
+        cluster: { kubeconfig: secrets.kubeconfig, context: s.kubeContext },
+        registryAddress: s.registry.address,
+        // validateSettings requires the key while the registry is enabled.
+        registry: secrets.sshPrivateKey === undefined ? undefined
+            : on(s.registry, (r) => ({ ...r, sshHost: r.sshHost ?? node1, sshPrivateKey: secrets.sshPrivateKey as pulumi.Output<string> })),
+        supply: lock === undefined ? undefined : on(s.supply, (supply) => ({
+            ...supply,
+            lock,
+            trivyNode: s.registry.enabled && s.actRunner.enabled ? s.actRunner.nodeName : undefined,
+            trivyCachePath: rooted(s.registry.nodeConfigRoot, s.actRunner.trivyCachePath),
+        })),
+        gitea: on(s.gitea, (gitea) => ({ ...gitea, publicHost: gitea.publicHost ?? node1 })),
+        giteaContent: s.gitea.enabled ? on(s.giteaContent, (content) => ({
+            ...content, repository: s.argocd.gitRepo, emailDomain: emailDomain(s.gitea.adminEmail),
+        })) : undefined,
+        actRunner: s.gitea.enabled && s.giteaContent.enabled ? on(s.actRunner, (runner) => ({ ...runner, storageClass: s.gitea.storageClass })) : undefined,
+        monitoring: on(monitoring, (m) => m),
+        // validateSettings requires it whenever monitoring is off and Argo Rollouts or Argo CD query it.
+        existingPrometheusUrl: prometheusUrl as string,
+        argoRollouts: on(s.argoRollouts, (r) => r),
+        argocd: on(s.argocd, (argocd) => ({ ...argocd, domain: argocd.domain ?? node1 })),
     };
 }

@@ -6,108 +6,53 @@
 
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ActRunner, ArgoCD, ArgoRollouts, Gitea, GiteaContent, LUMEN_GITOPS_CONTENT, Monitoring, NodeRegistry, RegistrySeed, rooted } from "./components";
-import { domainOf, hostOf, loadPlatformConfig } from "./config";
+import { ActRunner, ArgoCD, ArgoRollouts, Gitea, GiteaContent, LUMEN_GITOPS_CONTENT, Monitoring, NodeRegistry, RegistrySeed } from "./components";
+import { loadPlatform } from "./config";
 import { kubernetesPluginVersion } from "./providers/kubernetes-plugin";
-import { pinToLock, stackLock } from "./supply/pins";
 
-const settings = loadPlatformConfig();
-// The supply's lock: every image and chart below is named by the digest it records (and the seed pushes).
-const lock = settings.supply.enabled ? stackLock(settings) : undefined;
-const cfg = lock ? pinToLock(settings, lock) : settings;
+// Validated, pinned to the supply's lock, each component's settings resolved; a component that is off is absent.
+const platform = loadPlatform();
 
-const cluster = new k8s.Provider("cluster", { kubeconfig: cfg.kubeconfig, context: cfg.kubeContext }, { version: kubernetesPluginVersion() });
+const cluster = new k8s.Provider("cluster", platform.cluster, { version: kubernetesPluginVersion() });
 const onCluster = { providers: [cluster] };
 
 // 1. The registry every image and chart comes from, and every node trusting it.
-const nodeRegistry = cfg.registry.enabled
-    ? new NodeRegistry("registry", {
-        ...cfg.registry,
-        ssh: {
-            host: cfg.registry.sshHost ?? hostOf(cfg.registry.address),
-            port: cfg.registry.sshPort,
-            user: cfg.registry.sshUser,
-            privateKey: cfg.sshPrivateKey!,
-            knownHosts: cfg.registry.sshKnownHosts,
-        },
-    })
-    : undefined;
+const nodeRegistry = platform.registry && new NodeRegistry("registry", { settings: platform.registry });
+const registryAnswers = nodeRegistry ? nodeRegistry.address : pulumi.output(platform.registryAddress);
 
 // 1b. The supply: the bundle's charts, images and Trivy database in the registry, by digest, before any chart.
-const registry = lock
-    ? new RegistrySeed("supply", {
-        registry: nodeRegistry?.address ?? cfg.registry.address,
-        lock,
-        bundle: cfg.supply.bundle,
-        jobs: cfg.supply.jobs,
-        trivy: nodeRegistry && cfg.actRunner.enabled ? {
-            connection: nodeRegistry.nodeConnections[cfg.actRunner.nodeName],
-            cachePath: rooted(cfg.registry.nodeConfigRoot, cfg.actRunner.trivyCachePath),
-        } : undefined,
-    }).address
-    : nodeRegistry?.address ?? pulumi.output(cfg.registry.address);
+const registry = platform.supply
+    ? new RegistrySeed("supply", { settings: platform.supply, registry: registryAnswers, nodes: nodeRegistry?.nodeConnections }).address
+    : registryAnswers;
 
 // 2. Gitea and monitoring, side by side.
-const gitea = cfg.gitea.enabled
-    ? new Gitea("gitea", {
-        ...cfg.gitea,
-        chart: cfg.gitea,
-        registry,
-        publicHost: cfg.gitea.publicHost ?? hostOf(cfg.registry.address),
-    }, onCluster)
-    : undefined;
+const gitea = platform.gitea && new Gitea("gitea", { settings: platform.gitea, registry }, onCluster);
 
-const prometheusUrl = cfg.monitoring.enabled
-    ? new Monitoring("monitoring", { ...cfg.monitoring, chart: cfg.monitoring, registry }, onCluster).prometheusUrl
-    : pulumi.output(cfg.monitoring.prometheusUrl!);
+const prometheusUrl = platform.monitoring
+    ? new Monitoring("monitoring", { settings: platform.monitoring, registry }, onCluster).prometheusUrl
+    : pulumi.output(platform.existingPrometheusUrl);
 
 // 3. Gitea's content once its API answers: the GitOps repository and its first commit, machine users, tokens.
-const content = gitea && cfg.giteaContent.enabled
-    ? new GiteaContent("gitea-content", {
-        api: { url: cfg.giteaContent.apiUrl ?? gitea.nodePortUrl, username: gitea.adminUsername, password: gitea.adminPassword },
-        repository: cfg.argocd.gitRepo,
-        argocdUser: cfg.giteaContent.argocdUser,
-        ciUser: cfg.giteaContent.ciUser,
-        emailDomain: domainOf(cfg.gitea.adminEmail),
-        argocdTokenRotation: cfg.giteaContent.argocdTokenRotation,
-        ciTokenRotation: cfg.giteaContent.ciTokenRotation,
-        requiredStatusChecks: cfg.giteaContent.requiredStatusChecks,
-        requiredApprovals: cfg.giteaContent.requiredApprovals,
-        initialContent: LUMEN_GITOPS_CONTENT,
-    }, { dependsOn: gitea })
+const content = gitea && platform.giteaContent
+    ? new GiteaContent("gitea-content", { settings: platform.giteaContent, gitea, initialContent: LUMEN_GITOPS_CONTENT }, { dependsOn: gitea })
     : undefined;
 
 // 4. The runners (builder and sandbox), registered for the GitOps repository's organisation only.
-const runner = gitea && content && cfg.actRunner.enabled
-    ? new ActRunner("act-runner", {
-        ...cfg.actRunner,
-        namespace: gitea.namespace,
-        registry,
-        instanceUrl: gitea.nodePortUrl,
-        registrationToken: content.runnerRegistrationToken,
-        storageClass: cfg.gitea.storageClass,
-    }, { ...onCluster, dependsOn: gitea })
+const runner = gitea && content && platform.actRunner
+    ? new ActRunner("act-runner", { settings: platform.actRunner, registry, gitea, registrationToken: content.runnerRegistrationToken }, { ...onCluster, dependsOn: gitea })
     : undefined;
 
 // 5. Argo Rollouts, after monitoring (its controller queries Prometheus).
-const rollouts = cfg.argoRollouts.enabled
-    ? new ArgoRollouts("argo-rollouts", { ...cfg.argoRollouts, chart: cfg.argoRollouts, registry, prometheusUrl }, onCluster)
-    : undefined;
+const rollouts = platform.argoRollouts && new ArgoRollouts("argo-rollouts", { settings: platform.argoRollouts, registry, prometheusUrl }, onCluster);
 
-// 6. Argo CD; its Applications wait for the Rollouts CRDs and the GitOps repository.
-const argocd = cfg.argocd.enabled
-    ? new ArgoCD("argocd", {
-        ...cfg.argocd,
-        chart: cfg.argocd,
-        registry,
-        domain: cfg.argocd.domain ?? hostOf(cfg.registry.address),
-        repoUrl: cfg.argocd.repoUrl ?? pulumi.interpolate`${gitea!.inClusterUrl}/${cfg.argocd.gitRepo}.git`,
-        // Argo CD's own read-only machine user; without giteaContent it clones anonymously.
-        repoUsername: content?.argocdUsername ?? "",
-        repoPassword: content?.argocdToken ?? "",
-        applicationsDependOn: [...(rollouts?.crds ?? []), ...(content ? [content] : [])],
-    }, onCluster)
-    : undefined;
+// 6. Argo CD; its Applications wait for the Rollouts CRDs and the GitOps repository (and clone with content's token).
+const argocd = platform.argocd && new ArgoCD("argocd", {
+    settings: platform.argocd,
+    registry,
+    gitea,
+    repositoryAccess: content,
+    applicationsDependOn: [...(rollouts ? rollouts.crds : []), ...(content ? [content] : [])],
+}, onCluster);
 
 export const registryAddress = registry;
 /** The Prometheus address every AnalysisTemplate must use. */

@@ -5,7 +5,8 @@
 
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ImageRef, isOciChart } from "../config";
+import { isOciChart } from "../lib/chart";
+import { ImageRef } from "../lib/image";
 
 /** A pinned chart: a local folder/tarball or an oci:// reference on the internal registry. */
 export interface ChartSource {

@@ -10,8 +10,11 @@
 #   stdout's first line must be the gRPC port (printed by the pack's server); PulumiPolicy.yaml is
 #   read from this file's directory. Policy config (--policy-pack-config) and the stack's config
 #   arrive over gRPC (Configure / ConfigureStack), not through the environment.
-# So: cd to the pack directory (PolicyPack reads ./package.json for its version, ts-node reads
-# ./tsconfig.json) and run @pulumi/pulumi's run-policy-pack there with the repo's Node 22.
+# So: cd to the pack directory (PolicyPack reads ./package.json for its version) and run @pulumi/pulumi's
+# run-policy-pack there with the repo's Node 22, on the pack compiled into dist/policy (npm run build:dist, run by
+# npm ci): no TypeScript is compiled at preview or up (run-policy-pack registers ts-node, which then has nothing
+# to compile). A policy source newer than its compiled copy is rebuilt first (lib/fresh-build.ts; its output goes
+# to stderr, as stdout's first line must be the port).
 set -euo pipefail
 
 PACK_DIR="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
@@ -43,4 +46,10 @@ if ! RUN_POLICY_PACK="$("$NODE" -p 'require.resolve("@pulumi/pulumi/cmd/run-poli
   echo "analyzer.sh: @pulumi/pulumi/cmd/run-policy-pack not found from $PACK_DIR: run npm ci in $REPO_DIR" >&2
   exit 1
 fi
-exec "$NODE" "$RUN_POLICY_PACK" "$ENGINE" .
+COMPILED="$REPO_DIR/dist/policy/index.js"
+if [ ! -f "$COMPILED" ] || [ ! -f "$REPO_DIR/dist/lib/fresh-build.js" ]; then
+  echo "analyzer.sh: $COMPILED is missing: run npm run build:dist (or npm ci) in $REPO_DIR" >&2
+  exit 1
+fi
+"$NODE" "$REPO_DIR/dist/lib/fresh-build.js" >&2
+exec "$NODE" "$RUN_POLICY_PACK" "$ENGINE" "$COMPILED"

@@ -50,7 +50,7 @@ export interface RequestOptions {
     body?: unknown;
     /** Non-2xx statuses handed back instead of thrown (404 when probing for an object). */
     allow?: number[];
-    /** What to do, by status, in the error message (overrides the generic advice). */
+    /** What to do, by status, in the error message (overrides the generic advice; 0: Gitea not reached). */
     hints?: Record<number, string>;
     /** A POST that can safely be sent twice (it returns what exists); other POSTs are retried only when refused. */
     idempotent?: boolean;
@@ -177,9 +177,9 @@ export async function giteaRequest(api: PlainApi, what: string, method: string, 
             + `${opts.hints?.[res.status] ?? adviceFor(res.status, api)}.`, res.status);
     }
     const tries = made === 1 && !retryAnyFailure ? "(not retried: Gitea may have received it)" : `after ${made} attempt${made === 1 ? "" : "s"}`;
-    const advice = lastStatus === 0
+    const advice = opts.hints?.[lastStatus] ?? (lastStatus === 0
         ? "check giteaContent.apiUrl (default: Gitea's NodePort URL), that Gitea is running, and that this machine reaches it"
-        : adviceFor(lastStatus, api);
+        : adviceFor(lastStatus, api));
     throw failure(`${what}: ${method} ${path} failed ${tries}: ${last}. ${advice}.`, lastStatus);
 }
 

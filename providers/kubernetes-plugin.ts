@@ -6,16 +6,18 @@
 
 import * as fs from "fs";
 import * as path from "path";
+import { REPO_ROOT } from "../lib/repo-root";
 
-const PINS = path.resolve(__dirname, "..", "tools", "providers", "pins.txt");
+const PINS = path.join(REPO_ROOT, "tools", "providers", "pins.txt");
 
 /** The version of the kubernetes plugin that scripts/setup-toolchain.sh installs. */
 export function kubernetesPluginVersion(pinsFile = PINS): string {
     const line = fs.readFileSync(pinsFile, "utf8").split("\n").map((l) => l.trim())
         .find((l) => l.startsWith("kubernetes "));
-    const version = line?.split(/\s+/)[1];
-    if (!version) {
-        throw new Error(`${pinsFile} has no 'kubernetes <plugin-version> <source>' line`);
+    // NAME MODULE VERSION PACKAGE ...: the plugin version is the Go module version without its leading v.
+    const version = line?.split(/\s+/)[2];
+    if (!version?.startsWith("v")) {
+        throw new Error(`${pinsFile} has no 'kubernetes <module> v<plugin-version> <package>' line`);
     }
-    return version;
+    return version.slice(1);
 }

@@ -1,88 +1,142 @@
 #!/usr/bin/env bash
-# Builds one pinned tool of tools/servers/pins.txt from the Go module proxy, or finds it cached.
-#   scripts/build-go-tool.sh NAME        builds (or finds) it, prints the binary's path on stdout
-#   scripts/build-go-tool.sh --dir NAME  prints the tool's downloaded module folder (data files, CRDs)
-# A MODULE starting with ./ is a module folder of this repository (e.g. ./tools/ocisupply): it is built
-# from its own go.mod/go.sum and cached by VERSION plus a hash of its go.mod, go.sum and Go sources.
-# The build runs inside a writable copy of the module's own folder, so its go.mod, go.sum and replace
-# lines apply as upstream wrote them; tracked files of this repository are never edited. Progress and
-# failures go to stderr; the full log is in the tool's cache folder.
+# Builds one pinned Go tool (a line of tools/{servers,pulumi,providers,cluster}/pins.txt), or finds it
+# cached, the same way for every tool (scripts/lib/go-tool.sh):
+#   scripts/build-go-tool.sh NAME         builds (or finds) it, prints the binary's path on stdout
+#   scripts/build-go-tool.sh --dir NAME   prints the tool's downloaded module folder (data files, CRDs)
+#   scripts/build-go-tool.sh --sync NAME  maintainer step after a version bump of an `in=` line: makes the
+#                                         tracked tools module require the pinned version (edits its
+#                                         go.mod/go.sum: review and commit them); builds never do this
+# The build runs inside a writable copy of the module's folder (the downloaded module, or the tracked
+# folder of a ./ MODULE or of in=), so its go.mod, go.sum and replace lines apply as written; tracked files
+# are never edited. One build of a tool at a time (flock); the others wait, then find it cached. Cache:
+# ${AIRGAP_CACHE:-$HOME/.cache/airgap-platform}/<area>/NAME-VERSION/{bin/,build.log}. Progress and
+# failures go to stderr; a failure names the tool, its version, the step and the build log.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export TC_REPO="$REPO"
-# shellcheck source=scripts/lib/toolchain-lib.sh
-. "$REPO/scripts/lib/toolchain-lib.sh"
-PINS="$REPO/tools/servers/pins.txt"
-# Bump when the recipe changes in a way that must invalidate cached binaries.
-RECIPE=1
+export GT_REPO="$REPO"
+# shellcheck source=scripts/lib/go-tool.sh
+. "$REPO/scripts/lib/go-tool.sh"
 
-want_dir=0
-if [ "${1:-}" = --dir ]; then want_dir=1; shift; fi
-NAME="${1:?usage: build-go-tool.sh [--dir] NAME}"
-log() { printf '[go-tool] %s\n' "$*" >&2; }
+MODE=build
+case "${1:-}" in --dir) MODE=dir; shift ;; --sync) MODE=sync; shift ;; esac
+NAME="${1:?usage: build-go-tool.sh [--dir|--sync] NAME}"
+gt_pin "$NAME" || exit 2
+command -v go >/dev/null || { gt_log "$NAME: go is not on PATH"; exit 1; }
+gt_go_env
 
-line="$(awk -v k="$NAME" '$1 !~ /^#/ && $1 == k' "$PINS")"
-[ -n "$line" ] || { log "no line '$NAME' in tools/servers/pins.txt"; exit 2; }
-read -r _ MODULE VERSION PKG OPTS <<<"$line"
-[ -n "${PKG:-}" ] || { log "tools/servers/pins.txt: '$NAME' needs NAME MODULE VERSION PACKAGE"; exit 2; }
-
-tc_go_env
-CGO=0; TAGS=""; LDFLAGS="-s -w"; LDX_FILE_VARS=""
-for opt in ${OPTS:-}; do
-  case "$opt" in
-    cgo) CGO=1 ;;
-    tags=*) TAGS="${opt#tags=}" ;;
-    ldx=*) LDFLAGS+=" -X ${opt#ldx=}=$VERSION" ;;
-    ldxv=*) LDFLAGS+=" -X ${opt#ldxv=}=${VERSION#v}" ;;
-    ldxfile=*) LDX_FILE_VARS+=" ${opt#ldxfile=}" ;;
-    *) log "tools/servers/pins.txt: unknown option '$opt' for '$NAME'"; exit 2 ;;
-  esac
-done
-export CGO_ENABLED="$CGO"
-
-D="$AIRGAP_CACHE/tools/$NAME-$VERSION"
-BIN="$D/bin/$NAME"
+D="$(gt_cache_dir "$NAME")"
+BIN="$D/bin/$GT_OPT_BIN"
 LOG="$D/build.log"
 mkdir -p "$D/bin"
 
-SRC_HASH=""
-if [[ "$MODULE" == ./* ]]; then
-  TC_MOD_DIR="$REPO/${MODULE#./}"
-  [ -f "$TC_MOD_DIR/go.mod" ] || { log "tools/servers/pins.txt: '$NAME': $MODULE has no go.mod"; exit 2; }
-  SRC_HASH="src=$(cd "$TC_MOD_DIR" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) -print0 \
-    | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
-else
-  tc_mod "$MODULE" "$VERSION" 2>"$D/fetch.err" || { cat "$D/fetch.err" >&2; exit 1; }
+# A tools module of in= must require the pinned version: checked before anything is downloaded.
+if [ -n "$GT_OPT_IN" ]; then
+  IN_DIR="$REPO/${GT_OPT_IN#./}"
+  [ -f "$IN_DIR/go.mod" ] || { gt_log "$GT_PINS: '$NAME': $GT_OPT_IN has no go.mod"; exit 2; }
+  got="$(gt_required "$IN_DIR/go.mod" "$GT_MODULE")"
+  if [ "$got" != "$GT_VERSION" ] && [ "$MODE" = build ]; then
+    gt_log "$NAME $GT_VERSION: $GT_OPT_IN/go.mod requires $GT_MODULE ${got:-(nothing)}, $GT_PINS pins $GT_VERSION;"
+    gt_log "  run 'bash scripts/build-go-tool.sh --sync $NAME' once and commit $GT_OPT_IN/go.mod and go.sum"
+    exit 2
+  fi
+elif [ "$MODE" = sync ]; then
+  gt_log "$NAME has no in= option: it builds from its own module's go.mod, there is nothing to sync"; exit 2
 fi
-if [ "$want_dir" = 1 ]; then printf '%s\n' "$TC_MOD_DIR"; exit 0; fi
-# A module whose Go version is not its release number (prometheus v0.316.0 is release 3.16.0) keeps
-# the release number in its VERSION file.
-for var in $LDX_FILE_VARS; do
-  [ -s "$TC_MOD_DIR/VERSION" ] || { log "tools/servers/pins.txt: '$NAME' uses ldxfile= but $MODULE@$VERSION has no VERSION file"; exit 2; }
-  LDFLAGS+=" -X $var=$(tr -d '[:space:]' <"$TC_MOD_DIR/VERSION")"
-done
 
-# One build of a tool at a time (helpers and test runs may ask for it together); the others wait, then
-# find it cached.
+# The folder the build starts from (a tracked one is keyed by the hash of its sources).
+SRC_HASH=""
+if [[ "$GT_MODULE" == ./* ]]; then
+  GT_MOD_DIR="$REPO/${GT_MODULE#./}"
+  [ -f "$GT_MOD_DIR/go.mod" ] || { gt_log "$GT_PINS: '$NAME': $GT_MODULE has no go.mod"; exit 2; }
+  SRC="$GT_MOD_DIR"; SRC_HASH="$(gt_src_hash "$SRC")"
+else
+  gt_download "$GT_MODULE" "$GT_VERSION" || { gt_log "FAILED: $NAME $GT_VERSION: cannot download $GT_MODULE"; exit 1; }
+  SRC="$GT_MOD_DIR"
+fi
+if [ "$MODE" = dir ]; then printf '%s\n' "$GT_MOD_DIR"; exit 0; fi
+
+if [ "$MODE" = sync ]; then
+  # The upstream go.mod of k8s.io/kubernetes replaces its staging modules with ./staging/... folders
+  # that exist only in its repository: require each at the matching v0.X.Y instead.
+  LOG="$D/sync.log"
+  gt_log "$NAME: making $GT_OPT_IN require $GT_MODULE $GT_VERSION (log: $LOG) ..."
+  (
+    cd "$IN_DIR"
+    if [ "$GT_MODULE" = k8s.io/kubernetes ]; then
+      go mod edit -require="$GT_MODULE@$GT_VERSION"
+      for staging in $(go mod edit -json "$GT_MOD_GOMOD" \
+                         | grep -o '"\./staging/src/k8s.io/[^"]*"' | sed 's|"\./staging/src/||; s|"$||'); do
+        go mod edit -replace="$staging=$staging@v0.${GT_VERSION#v1.}"
+      done
+      if grep -q '^godebug' "$GT_MOD_GOMOD"; then go mod edit -godebug="$(sed -n 's/^godebug \(.*\)$/\1/p' "$GT_MOD_GOMOD" | head -1)"; fi
+    else
+      go get "$GT_MODULE@$GT_VERSION"
+    fi
+    go mod tidy
+  ) >"$LOG" 2>&1 || { tail -n 20 "$LOG" | sed 's/^/[go-tool]   | /' >&2; gt_log "FAILED: --sync $NAME $GT_VERSION (log: $LOG)"; exit 1; }
+  gt_log "$NAME: $GT_OPT_IN now requires $GT_MODULE $(gt_required "$IN_DIR/go.mod" "$GT_MODULE"): review and commit its go.mod and go.sum"
+  exit 0
+fi
+if [ -n "$GT_OPT_IN" ]; then SRC="$IN_DIR"; SRC_HASH="$(gt_src_hash "$SRC")"; fi
+
+LDFLAGS="$(gt_ldflags "$GT_MOD_DIR")"
+FP="$(gt_fingerprint "$NAME" "$SRC_HASH")"
+
 exec 9>"$D/.lock"
 flock 9
-FP="$NAME $MODULE $VERSION $PKG ${OPTS:-} recipe=$RECIPE $(go env GOVERSION)${SRC_HASH:+ $SRC_HASH}"
-if tc_marker_ok "$D" "$FP" "$BIN"; then printf '%s\n' "$BIN"; exit 0; fi
+if [ -f "$D/.built" ] && [ "$(cat "$D/.built")" = "$FP" ] && [ -x "$BIN" ]; then printf '%s\n' "$BIN"; exit 0; fi
+if gt_legacy_marker "$NAME" "$D" "$BIN" "$LDFLAGS" "$SRC" && [ -x "$GT_LEGACY_BIN" ] \
+   && [ "$(cat "$GT_LEGACY_FILE" 2>/dev/null)" = "$GT_LEGACY_FP" ]; then
+  # The earlier marker stays as it is (an older checkout sharing this cache still reads it); a binary
+  # cached elsewhere is copied here once.
+  if [ "$GT_LEGACY_FILE" != "$D/.built" ]; then
+    [ "$GT_LEGACY_BIN" = "$BIN" ] || { cp -f "$GT_LEGACY_BIN" "$BIN.tmp"; mv -f "$BIN.tmp" "$BIN"; }
+    echo "$FP" >"$D/.built"
+  fi
+  printf '%s\n' "$BIN"; exit 0
+fi
 
-log "building $NAME $VERSION from $MODULE (log: $LOG) ..."
+gt_log "building $NAME $GT_VERSION from $GT_MODULE${GT_OPT_IN:+ in $GT_OPT_IN} (log: $LOG) ..."
 T0=$(date +%s)
 rm -f "$D/.built"
-WORK="$(mktemp -d "$AIRGAP_CACHE/tools/.work-$NAME.XXXXXX")"
-trap 'rm -rf "$WORK"' EXIT
-tc_copy_mod "$TC_MOD_DIR" "$WORK/src"
-if ! (cd "$WORK/src" && go list -deps "$PKG" >/dev/null && \
-      go build -trimpath ${TAGS:+-tags "$TAGS"} -ldflags "$LDFLAGS" -o "$BIN.tmp" "$PKG") >"$LOG" 2>&1; then
-  tail -n 20 "$LOG" | sed 's/^/[go-tool]   | /' >&2
-  log "FAILED: $NAME $VERSION (log: $LOG)"
+: >"$LOG"
+WORK="$(mktemp -d "$AIRGAP_CACHE/$GT_AREA/.work-$NAME.XXXXXX")"
+STEP="start"
+on_exit() {
+  local rc=$?
+  [ "${AIRGAP_KEEP_WORK:-}" = 1 ] || rm -rf "$WORK"
   rm -f "$BIN.tmp"
-  exit 1
+  if [ "$rc" -ne 0 ]; then
+    tail -n 20 "$LOG" | grep -v '^\(### \|$\)' | sed 's/^/[go-tool]   | /' >&2
+    gt_log "FAILED: $NAME $GT_VERSION, step: $STEP (exit $rc; log: $LOG)"
+  fi
+  exit "$rc"
+}
+trap on_exit EXIT
+step() { STEP="$1"; printf '\n### %s (%s)\n' "$STEP" "$(date -u +%FT%TZ)" >>"$LOG"; }
+copy() { rm -rf "$2"; mkdir -p "$(dirname "$2")"; cp -r "$1" "$2"; chmod -R u+w "$2"; }
+
+step "copy $SRC"
+copy "$SRC" "$WORK/src"
+for beside in "${GT_OPT_BESIDE[@]+"${GT_OPT_BESIDE[@]}"}"; do
+  # A sibling module that the main go.mod replaces with ../<dir>, at the version it requires.
+  dir="${beside%%:*}"; mod="${beside#*:}"
+  step "fetch $mod (beside=$beside)"
+  ver="$(gt_required "$WORK/src/go.mod" "$mod")"
+  [ -n "$ver" ] || { echo "$GT_MODULE@$GT_VERSION go.mod does not require $mod" >>"$LOG"; exit 1; }
+  gt_download "$mod" "$ver" 2>>"$LOG"
+  copy "$GT_MOD_DIR" "$WORK/$dir"
+done
+if [ -n "$GT_OPT_GENERATE" ]; then
+  step "go run ./generate.go in $GT_OPT_GENERATE"
+  (cd "$WORK/src/${GT_OPT_GENERATE#./}" && VERSION="${GT_VERSION#v}" go run ./generate.go) >>"$LOG" 2>&1
 fi
+step "resolve dependencies of $GT_PKG"
+(cd "$WORK/src" && go list -deps "$GT_PKG" >/dev/null) >>"$LOG" 2>&1
+step "go build $GT_PKG"
+(cd "$WORK/src" && go build -trimpath ${GT_OPT_TAGS:+-tags "$GT_OPT_TAGS"} -ldflags "$LDFLAGS" -o "$BIN.tmp" "$GT_PKG") >>"$LOG" 2>&1
 mv -f "$BIN.tmp" "$BIN"
 echo "$FP" >"$D/.built"
-log "built $NAME $VERSION in $(( $(date +%s) - T0 ))s ($(tc_size "$BIN"))"
+STEP="done"
+gt_log "built $NAME $GT_VERSION in $(( $(date +%s) - T0 ))s ($(du -m "$BIN" | cut -f1) MB)"
 printf '%s\n' "$BIN"

@@ -93,8 +93,9 @@ airgap_stack_secrets() {
   return 1
 }
 
-# The program is type-checked once by `npm run build` (tsc); at every preview and up ts-node only transpiles,
-# which saves seconds of each run.
+# The platform program and its policy pack run compiled from dist/ (npm run build:dist). The other TypeScript
+# projects (apps/lumen, test fixtures) are type-checked once by `npm run build` (tsc); at every preview and up
+# ts-node only transpiles them, which saves seconds of each run.
 export PULUMI_NODEJS_TRANSPILE_ONLY="${PULUMI_NODEJS_TRANSPILE_ONLY:-true}"
 
 if [ ! -x "$AIRGAP_PULUMI_BIN/pulumi" ]; then

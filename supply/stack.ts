@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { describeIssues, PlatformSettings, platformSchema, rawSettings } from "../config";
+import { describeIssues, PlatformSettings, platformSchema, platformRawSettings } from "../config";
 import { PROJECT_DIR } from "./tools";
 
 /** Pulumi.<stack>.yaml of the project. */
@@ -23,7 +23,7 @@ export function stackSettings(file: string): PlatformSettings {
     }
     const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
     const strings = Object.fromEntries(Object.entries(doc?.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-    const { settings: raw, problems } = rawSettings(strings);
+    const { settings: raw, problems } = platformRawSettings(strings);
     // The schema alone: cross-setting checks look for files (the registry tarball) the supply does not need.
     const parsed = platformSchema.safeParse(raw);
     if (problems.length > 0 || !parsed.success) {

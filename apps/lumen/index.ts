@@ -8,6 +8,7 @@
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import { ProgressiveApp } from "../../components/progressive-app";
+import { imageString, resolveImage } from "../../lib/image";
 import { kubernetesPluginVersion } from "../../providers/kubernetes-plugin";
 import { loadAppConfig } from "./config";
 
@@ -17,9 +18,9 @@ const cfg = loadAppConfig();
 // it names the plugin that scripts/setup-toolchain.sh installs, as every provider of the repository does.
 const render = new k8s.Provider("render", { renderYamlToDirectory: path.resolve(__dirname, cfg.renderDir) }, { version: kubernetesPluginVersion() });
 
-const app = new ProgressiveApp(cfg.app.name, { ...cfg.app, prometheusUrl: cfg.prometheusUrl }, { providers: [render] });
+const app = new ProgressiveApp(cfg.app.name, cfg.app, { providers: [render] });
 
-export const image = `${cfg.app.registry}/${cfg.imageRepository}:${cfg.imageTag}`;
+export const image = imageString(resolveImage(cfg.app.image, cfg.app.registry));
 export const rollout = app.rolloutName;
 export const services = app.serviceNames;
 export const analysisTemplate = app.analysisTemplateName;

@@ -43,10 +43,9 @@ if $render_only; then
   [ -z "$version" ] || die "--render re-renders the configured tag; give either a version or --render"
 else
   [ -n "$version" ] || die "$usage"
-  # The same rule as apps/lumen/config.ts RELEASE_TAG: what CI pushes, never a moving tag.
-  if ! [[ "$version" =~ ^(v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?|[0-9a-f]{7,40})$ ]]; then
-    die "'$version' is not a release tag: give an exact version such as v1.5.4 or a commit SHA (7 to 40 hex digits); moving tags such as latest are refused"
-  fi
+  # The stack config's own imageTag rule (release-tag.ts): what CI pushes, never a moving tag.
+  reason="$("$repo/node_modules/.bin/ts-node" --transpile-only "$here/release-tag.ts" "$version" 2>&1)" \
+    || die "'$version' is not a release tag: $reason"
 fi
 # An output given relative to where `npm run` was typed (npm runs scripts from the package root).
 if [ -n "$output" ] && [[ "$output" != /* ]]; then

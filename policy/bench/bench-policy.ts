@@ -29,7 +29,7 @@ import * as os from "os";
 import * as path from "path";
 import { CORE_SCHEMA, DEFAULT_SCHEMA, dump, loadAll } from "js-yaml";
 import { parseAllDocuments } from "yaml";
-import { rebuildIfStale } from "../cli/fresh-build";
+import { rebuildIfStale } from "../../lib/fresh-build";
 import { parsePiece } from "../cli/manifest-reader";
 import { evaluateManifests, evaluatePulumiResources, PulumiResourceInput } from "../engine";
 import { schemaLocation, writeCrdSchemas, writeOpenApiSchemas } from "./kubeconform-schemas";

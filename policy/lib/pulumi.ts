@@ -112,6 +112,11 @@ function parseType(type: string): { apiVersion: string; kind: string } | undefin
     return { apiVersion: module.startsWith("core/") ? module.slice("core/".length) : module, kind };
 }
 
+/** The type token of an object of that apiVersion and kind: the inverse of kubernetesTypeOf. */
+export function kubernetesTypeToken(apiVersion: string, kind: string): string {
+    return `kubernetes:${apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`}:${kind}`;
+}
+
 /** The Kubernetes object a Pulumi resource stands for, or undefined when it is not one. */
 export function kubernetesObjectOf(type: string, props: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
     const known = kubernetesTypeOf(type);

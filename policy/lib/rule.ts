@@ -90,3 +90,18 @@ export interface Finding {
 export function defineRule<C extends object>(rule: Rule<C>): Rule<C> {
     return rule;
 }
+
+/** True when a module export is a rule (rule modules also export helpers and constants). */
+export function isRule(value: unknown): value is Rule<any> {
+    if (typeof value !== "object" || value === null) {
+        return false;
+    }
+    const candidate = value as Partial<Rule<any>>;
+    return typeof candidate.name === "string" && typeof candidate.scope === "string" && Array.isArray(candidate.kinds)
+        && (typeof candidate.check === "function" || typeof candidate.checkStack === "function");
+}
+
+/** The rules a module exports, in export order. */
+export function rulesOf(module: object): Array<Rule<any>> {
+    return Object.values(module).filter(isRule);
+}

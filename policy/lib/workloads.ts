@@ -79,39 +79,3 @@ export function rolloutPodLabels(rollout: Entry, index: ManifestIndex): Record<s
     }
     return isRecord(spec.template) ? podLabelsOf(spec.template) : undefined;
 }
-
-/** The parts of an image reference. */
-export interface ParsedImage {
-    /** The registry host (with port), or undefined when the reference has none (Docker Hub implied). */
-    readonly registry?: string;
-    readonly repository: string;
-    readonly tag?: string;
-    readonly digest?: string;
-}
-
-/** Parses `[registry/]repository[:tag][@digest]` the way container runtimes do. */
-export function parseImage(image: string): ParsedImage {
-    let rest = image.trim();
-    let digest: string | undefined;
-    const at = rest.indexOf("@");
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-    }
-    let registry: string | undefined;
-    const slash = rest.indexOf("/");
-    if (slash >= 0) {
-        const first = rest.slice(0, slash);
-        if (first.includes(".") || first.includes(":") || first === "localhost") {
-            registry = first;
-            rest = rest.slice(slash + 1);
-        }
-    }
-    let tag: string | undefined;
-    const colon = rest.lastIndexOf(":");
-    if (colon >= 0 && !rest.slice(colon).includes("/")) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-    }
-    return { registry, repository: rest, tag, digest };
-}

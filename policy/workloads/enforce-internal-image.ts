@@ -1,9 +1,10 @@
 // Copyright 2026, airgap-platform authors.
 
+import { parseImage } from "../../lib/image";
 import { DEFAULT_INTERNAL_REGISTRY } from "../lib/config";
 import { defineRule } from "../lib/rule";
 import { isBlank, isUnknown, show } from "../lib/values";
-import { imagesOf, parseImage, podTemplateOf, podTemplatePath, WORKLOAD_KINDS } from "../lib/workloads";
+import { imagesOf, podTemplateOf, podTemplatePath, WORKLOAD_KINDS } from "../lib/workloads";
 
 interface Config {
     internalRegistry: string;
@@ -27,7 +28,7 @@ export const workloadEnforceInternalImage = defineRule<Config>({
     },
     enforcementLevel: "mandatory",
     severity: "high",
-    remediationSteps: "Push the image to 192.168.2.2:5000 and reference it as 192.168.2.2:5000/<name>:<version> or by @sha256 digest.",
+    remediationSteps: "Push the image to the internal registry (the rule's internalRegistry) and reference it as <internalRegistry>/<name>:<version> or by @sha256 digest.",
     scope: "resource",
     kinds: [...WORKLOAD_KINDS],
     check(entry, ctx, report) {
@@ -44,7 +45,7 @@ export const workloadEnforceInternalImage = defineRule<Config>({
                 report(`${ref.path} (container "${ref.container}") is ${show(ref.image)}; set an image from ${registry}.`);
                 continue;
             }
-            const image = parseImage(ref.image);
+            const image = parseImage(ref.image.trim());
             if (image.registry === undefined) {
                 report(`${ref.path} (container "${ref.container}") is "${ref.image}", a bare name that resolves to Docker Hub; use ${registry}/${image.repository}:<version>.`);
                 continue;

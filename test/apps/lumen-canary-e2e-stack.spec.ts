@@ -9,7 +9,7 @@ import * as path from "path";
 import { validateAppConfig } from "../../apps/lumen/config";
 import { evaluatePulumiResources } from "../../policy/engine";
 import { APP_DIR, appConfigMap, PROGRAM } from "./helpers/lumen";
-import { runProgram } from "./helpers/program-harness";
+import { runProgram } from "../helpers/program-harness";
 
 const E2E_STACK_FILE = path.join(APP_DIR, "Pulumi.canary-e2e.yaml");
 const packConfig = (file: string) => JSON.parse(fs.readFileSync(path.join(APP_DIR, file), "utf8"));
@@ -22,11 +22,11 @@ describe("lumen app e2e stack (canary-e2e)", () => {
         assert.deepStrictEqual([a.interval, a.count, a.failureLimit, a.noData, a.window], ["4s", 4, 1, "pass", "4s"]);
         assert.strictEqual(config!.app.replicas, 5);
         assert.strictEqual(config!.app.serviceMonitor.interval, "1s");
-        assert.strictEqual(config!.prometheusUrl, "http://prometheus.canary-e2e.svc.cluster.local:9090");
+        assert.strictEqual(config!.app.prometheusUrl, "http://prometheus.canary-e2e.svc.cluster.local:9090");
     });
 
     it("passes the pack with policy-config.canary-e2e.json, which allows its Prometheus for this stack only", async () => {
-        const run = await runProgram(PROGRAM, appConfigMap(E2E_STACK_FILE), "lumen-app", "canary-e2e");
+        const run = await runProgram(PROGRAM, { config: appConfigMap(E2E_STACK_FILE), project: "lumen-app", stack: "canary-e2e" });
         assert.ifError(run.error);
         const own = evaluatePulumiResources(run.resources, packConfig("policy-config.canary-e2e.json"));
         assert.deepStrictEqual(own.map((f) => `${f.rule}: ${f.message}`), []);

@@ -15,7 +15,7 @@ import * as os from "os";
 import * as path from "path";
 import { RENDERED_LIST } from "../../apps/lumen/publish";
 import { APP_DIR, STACK_FILE } from "./helpers/lumen";
-import { ROOT } from "./helpers/program-harness";
+import { ROOT } from "../helpers/program-harness";
 
 /** The pack's executable analyzer for language hosts without RunPlugin (policy/analyzer.sh), else the folder. */
 const POLICY_PACK = fs.existsSync(path.join(ROOT, "policy", "analyzer.sh")) ? "../../policy/analyzer.sh" : "../../policy";

@@ -1,6 +1,6 @@
 // Copyright 2026, airgap-platform authors.
 //
-// The Gitea Actions release workflow of lumen-api: the pipeline of seed 000, with the manifest update done
+// The Gitea Actions release workflow of lumen-api: test, build and push, with the manifest update done
 // by the app stack's release command, and never a :latest tag.
 
 import * as assert from "assert";
@@ -8,7 +8,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { RELEASE_TAG } from "../../apps/lumen/config";
+import { RELEASE_TAG } from "../../apps/lumen/release-tag";
 import { APP_DIR } from "./helpers/lumen";
 
 const FILE = path.join(APP_DIR, ".gitea", "workflows", "release.yaml");

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LUMEN_GITOPS_CONTENT, repositoryFiles } from "../../components/gitea-content";
-import { ROOT } from "../helpers/platform-harness";
+import { ROOT } from "../helpers/program-harness";
 
 describe("GiteaContent", () => {
     describe("first commit files", () => {

@@ -12,9 +12,10 @@ import {
     packageRegistryFiles, prepareScript, registryInstallScript, registryRemoveScript, registryStartScript, rooted, systemdArgument, trustScript,
     untrustScript,
 } from "../../components/node-registry";
-import { ClusterNodeSettings, PlatformSettings, rawSettings, validateSettings } from "../../config";
+import { ClusterNodeSettings } from "../../components/node-registry/schema";
+import { PlatformSettings, platformRawSettings, validateSettings } from "../../config";
 import { sshArguments } from "../../providers/remote";
-import { dependencyClosure, findResource, REMOTE_COMMAND, REMOTE_FILE, runPlatform, stackConfig, TEST_SSH_KEY } from "../helpers/platform-harness";
+import { dependencyClosure, findResource, REMOTE_COMMAND, REMOTE_FILE, runPlatform, stackConfig, TEST_SSH_KEY } from "../helpers/program-harness";
 
 const ADDRESS = "192.168.2.2:5000";
 const P = "airgap-platform";
@@ -29,8 +30,7 @@ function bash(script: string, opts: { cwd?: string; path?: string } = {}): { cod
 /** Install arguments for a scratch node. */
 function installArgs(root: string, patch: Partial<Parameters<typeof registryInstallScript>[0]> = {}): Parameters<typeof registryInstallScript>[0] {
     return {
-        address: "127.0.0.1:5999", mode: "package", image: "registry:2.8.3", imageTarball: "x.tar", dataDir: path.join(root, "data"),
-        ssh: { host: "127.0.0.1", port: 22, user: "root", privateKey: "" }, sshStepTimeoutSeconds: 300, nodes: [], nodeConfigRoot: root,
+        address: "127.0.0.1:5999", mode: "package", image: "registry:2.8.3", dataDir: path.join(root, "data"), nodeConfigRoot: root,
         tarballOnNode: path.join(root, "var/lib/airgap-platform/images/x.tar"), ...patch,
     };
 }
@@ -205,7 +205,7 @@ interface NodeKey {
     roundTrip: (settings: PlatformSettings, scratch: string) => void;
 }
 
-const DEV = rawSettings(stackConfig("Pulumi.dev.yaml")).settings;
+const DEV = platformRawSettings(stackConfig("Pulumi.dev.yaml")).settings;
 
 const NODE_KEYS: NodeKey[] = [
     {

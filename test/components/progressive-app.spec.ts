@@ -8,10 +8,10 @@ import {
     successCondition, validateProgressiveApp,
 } from "../../components/progressive-app";
 import { evaluateManifests } from "../../policy/engine";
-import { kubernetesObjects, registration, runProgram } from "../apps/helpers/program-harness";
+import { findResource, kubernetesObjects, runProgram } from "../helpers/program-harness";
 
 const URL = prometheusUrlFor("monitoring");
-const BASE = { name: "lumen-api", namespace: "lumen", image: "lumen-api:v1.5.3" };
+const BASE = { name: "lumen-api", namespace: "lumen", image: "lumen-api:v1.5.3", registry: "192.168.2.2:5000" };
 const ROLLOUT = "kubernetes:argoproj.io/v1alpha1:Rollout";
 const TEMPLATE = "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate";
 const SERVICE = "kubernetes:core/v1:Service";
@@ -111,7 +111,7 @@ describe("ProgressiveApp", () => {
             });
         }
 
-        it("has the seed's canary shape: 20%, analysis, 80%, analysis, 100%", () => {
+        it("has the default canary shape: 20%, analysis, 80%, analysis, 100%", () => {
             const rollout = byKind(progressiveAppManifests(settings(), URL), "Rollout")[0];
             const t = {
                 analysis: {
@@ -229,7 +229,7 @@ describe("ProgressiveApp", () => {
             { title: "an untagged image", args: { image: "lumen-api" }, key: "image", says: /no tag/ },
             { title: "an image from Docker Hub", args: { image: "docker.io/library/nginx:1.27" }, key: "image", says: /internal registry 192\.168\.2\.2:5000/ },
             { title: "a failureLimit that can never fail", args: { analysis: { count: 5, failureLimit: 5 } }, key: "analysis.failureLimit", says: /can never fail/ },
-            { title: "a lenient failureLimit (the seed's 3 of 5)", args: { analysis: { count: 5, failureLimit: 3 } }, key: "analysis.failureLimit", says: /4 of 5 measurements.*at most 2/ },
+            { title: "a lenient failureLimit (3 of 5)", args: { analysis: { count: 5, failureLimit: 3 } }, key: "analysis.failureLimit", says: /4 of 5 measurements.*at most 2/ },
             { title: "a negative failureLimit", args: { analysis: { failureLimit: -1 } }, key: "analysis.failureLimit", says: /0 or more/ },
             { title: "a count of zero (runs indefinitely)", args: { analysis: { count: 0 } }, key: "analysis.count", says: /1 or more/ },
             { title: "an interval that is not a duration", args: { analysis: { interval: "1 minute" } }, key: "analysis.interval", says: /Go duration/ },
@@ -280,7 +280,7 @@ describe("ProgressiveApp", () => {
         it("registers the Rollout, three Services, the template, ServiceMonitor and NetworkPolicy under itself", async () => {
             const run = await runProgram(() => { new ProgressiveApp("lumen", args()); });
             assert.ifError(run.error);
-            const component = registration(run, "airgap:index:ProgressiveApp", "lumen");
+            const component = findResource(run, "airgap:index:ProgressiveApp", "lumen");
             const children = run.resources.filter((r) => r.parent === component.urn).map((r) => `${r.type.split(":").pop()}/${r.name}`).sort();
             assert.deepStrictEqual(children, [
                 "AnalysisTemplate/lumen-analysis", "NetworkPolicy/lumen-netpol", "Rollout/lumen-rollout",
@@ -300,17 +300,17 @@ describe("ProgressiveApp", () => {
             const url = prometheusUrlFor("observability");
             const run = await runProgram(() => { new ProgressiveApp("lumen", args({ prometheusUrl: pulumi.output(url) })); });
             assert.ifError(run.error);
-            const template = registration(run, TEMPLATE, "lumen-analysis");
+            const template = findResource(run, TEMPLATE, "lumen-analysis");
             assert.strictEqual(template.inputs.spec.metrics[0].provider.prometheus.address, url);
         });
 
         it("makes the Rollout wait for its Services and template", async () => {
             const run = await runProgram(() => { new ProgressiveApp("lumen", args()); });
-            const rollout = registration(run, ROLLOUT, "lumen-rollout");
+            const rollout = findResource(run, ROLLOUT, "lumen-rollout");
             for (const name of ["lumen-main", "lumen-stable", "lumen-canary"]) {
-                assert.ok(rollout.dependencies.includes(registration(run, SERVICE, name).urn), name);
+                assert.ok(rollout.dependencies.includes(findResource(run, SERVICE, name).urn), name);
             }
-            assert.ok(rollout.dependencies.includes(registration(run, TEMPLATE, "lumen-analysis").urn));
+            assert.ok(rollout.dependencies.includes(findResource(run, TEMPLATE, "lumen-analysis").urn));
         });
 
         it("rejects bad arguments by key before creating any child", async () => {

@@ -4,8 +4,10 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError, imageProblems, PLATFORM_NAMESPACES, resolveImage, validateSettings } from "../../config";
-import { runPlatform, stackConfig, TEST_SSH_KEY, toConfigMap } from "../helpers/platform-harness";
+import { PLATFORM_NAMESPACES, validateSettings } from "../../config";
+import { imageProblems, resolveImage } from "../../lib/image";
+import { ConfigError } from "../../lib/issues";
+import { runPlatform, stackConfig, TEST_SSH_KEY, toConfigMap } from "../helpers/program-harness";
 
 const P = "airgap-platform";
 const DEV: Record<string, string> = { ...stackConfig("Pulumi.dev.yaml"), [`${P}:sshPrivateKey`]: TEST_SSH_KEY };
@@ -75,6 +77,7 @@ const BAD: BadCase[] = [
     { title: "Gitea's reserved admin name", change: section("gitea", { adminUsername: "admin" }), key: `${P}:gitea.adminUsername`, says: /reserved/ },
     { title: "an admin e-mail that is not one", change: section("gitea", { adminEmail: "root" }), key: `${P}:gitea.adminEmail`, says: /e-mail/ },
     { title: "a section that is not an object", change: { [`${P}:gitea`]: "yes" }, key: `${P}:gitea`, says: /expected object/ },
+    { title: "a section whose JSON is broken", change: { [`${P}:gitea`]: "{\"nodePort\": 30300," }, key: `${P}:gitea`, says: /is not valid JSON/ },
     { title: "enabled that is not a boolean", change: section("argoRollouts", { enabled: "false" }), key: `${P}:argoRollouts.enabled`, says: /expected boolean/ },
     ...PLATFORM_NAMESPACES.map((namespace): BadCase => ({
         title: `an Application in the platform namespace ${namespace}`, change: section("argocd", { applications: [app({ namespace })] }),

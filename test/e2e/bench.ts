@@ -1,110 +1,59 @@
 // Copyright 2026, airgap-platform authors.
 //
-// `npm run bench:e2e`: wall time of preview, first up, no-op up and destroy of the local stack on a fresh
-// local cluster, and the critical path of the first up (the longest chain of dependent steps, from the
-// engine's event log and the dependencies in the state). Not a timed test: it prints, it does not judge.
+// `npm run bench:e2e`: preview, first up, no-op up and destroy of the local stack on a fresh local cluster,
+// each split into CLI start, runtime start, program load, steps (and the provider/plugin steps among them)
+// and finish, from the engine's `--json` event stream stamped on arrival; and the critical path of the first
+// up (the longest chain of dependent steps, from the dependencies in the state). It prints, it does not judge.
 
+import { spawn } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { startCluster } from "./harness/cluster";
 import { startSshd } from "./harness/sshd";
 import { GiteaServer } from "./harness/gitea";
 import { POLICY, realGiteaFor, REGISTRY, STACK_FILE } from "./support/fixture";
 import { prepareE2eSupply } from "../supply/support/e2e-supply";
-import { EngineEvent, readEventLog, Workspace } from "./support/pulumi";
+import { ROOT, Workspace } from "./support/pulumi";
+import { criticalPath, customDependencies, printPhases, shortUrn, slowestSteps, stepTimes, TimedCommand, timedPulumi } from "./support/timing";
 
-interface Step {
-    urn: string;
-    start: number;
-    end: number;
-}
-
-/** Start and end (event-log timestamps, seconds) of every resource step of an update. */
-export function stepTimes(events: EngineEvent[]): Map<string, Step> {
-    const steps = new Map<string, Step>();
-    for (const e of events) {
-        const pre = e.resourcePreEvent?.metadata;
-        const done = e.resOutputsEvent?.metadata;
-        if (pre && !steps.has(pre.urn)) {
-            steps.set(pre.urn, { urn: pre.urn, start: e.timestamp, end: e.timestamp });
-        }
-        if (done && steps.has(done.urn)) {
-            steps.get(done.urn)!.end = e.timestamp;
-        }
+function printSlowest(command: TimedCommand, custom: Map<string, string[]>, count: number): void {
+    for (const s of slowestSteps(command, custom, count)) {
+        console.log(`    ${(s.end - s.start).toFixed(2).padStart(6)} s  ${s.op} ${shortUrn(s.urn)}`);
     }
-    return steps;
 }
 
 /**
- * The longest chain of dependent steps: each step's weight is its own duration, and a step waits for its
- * dependencies (explicit and through inputs). Returns the chain's length in seconds and its steps.
+ * Seconds from starting a plugin alone to its first line on stdout: the gRPC port it prints once it serves. The engine
+ * starts the language host and each provider plugin like this in every run, before any of their steps.
  */
-export function criticalPath(steps: Map<string, Step>, dependencies: Map<string, string[]>): { seconds: number; chain: string[] } {
-    const memo = new Map<string, { seconds: number; chain: string[] }>();
-    const visit = (urn: string): { seconds: number; chain: string[] } => {
-        const known = memo.get(urn);
-        if (known) {
-            return known;
-        }
-        const own = steps.get(urn);
-        let best = { seconds: 0, chain: [] as string[] };
-        for (const dep of dependencies.get(urn) ?? []) {
-            const candidate = visit(dep);
-            if (candidate.seconds > best.seconds) {
-                best = candidate;
-            }
-        }
-        const result = { seconds: best.seconds + (own ? own.end - own.start : 0), chain: [...best.chain, urn] };
-        memo.set(urn, result);
-        return result;
-    };
-    let longest = { seconds: 0, chain: [] as string[] };
-    for (const urn of steps.keys()) {
-        const candidate = visit(urn);
-        if (candidate.seconds > longest.seconds) {
-            longest = candidate;
-        }
-    }
-    return longest;
+function timeToServe(file: string, env: NodeJS.ProcessEnv): Promise<number> {
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+        // The engine address is never dialled before a request comes in.
+        const child = spawn(file, ["127.0.0.1:1"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "ignore"] });
+        child.on("error", reject);
+        child.stdout.once("data", () => {
+            resolve((Date.now() - started) / 1000);
+            child.kill("SIGKILL");
+        });
+        child.on("exit", (code) => reject(new Error(`${file} exited ${code} before serving`)));
+    });
 }
 
-interface StateResource {
-    urn: string;
-    custom: boolean;
-    parent?: string;
-    dependencies?: string[];
-    propertyDependencies?: Record<string, string[]>;
-}
-
-/**
- * What each custom resource (the ones that take time) waits for, as custom resources: its own dependencies,
- * those of the components above it (a chart's objects wait for the chart's inputs), and a dependency on a
- * component stands for every custom resource inside it.
- */
-export function customDependencies(resources: StateResource[]): Map<string, string[]> {
-    const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    const children = new Map<string, string[]>();
-    for (const r of resources) {
-        if (r.parent) {
-            children.set(r.parent, [...(children.get(r.parent) ?? []), r.urn]);
-        }
+async function printPluginStarts(env: NodeJS.ProcessEnv): Promise<void> {
+    const pluginsDir = path.join(env.PULUMI_HOME ?? "", "plugins");
+    const kubernetes = fs.readdirSync(pluginsDir, { withFileTypes: true }).find((d) => d.isDirectory() && d.name.startsWith("resource-kubernetes-"))?.name;
+    const plugins: [string, string][] = [
+        ["language host (pulumi-language-nodejs)", path.join(env.AIRGAP_PULUMI_BIN ?? "", "pulumi-language-nodejs")],
+        ["dynamic providers (pulumi-resource-pulumi-nodejs)", path.join(env.AIRGAP_PULUMI_BIN ?? "", "pulumi-resource-pulumi-nodejs")],
+        ["kubernetes provider", path.join(pluginsDir, kubernetes ?? "resource-kubernetes-missing", "pulumi-resource-kubernetes")],
+    ];
+    console.log("\nplugin start, each alone (exec to serving; best of 3):");
+    for (const [name, file] of plugins) {
+        const runs = [await timeToServe(file, env), await timeToServe(file, env), await timeToServe(file, env)];
+        console.log(`  ${Math.min(...runs).toFixed(2).padStart(6)} s  ${name}`);
     }
-    const customInside = (urn: string): string[] => byUrn.get(urn)?.custom
-        ? [urn]
-        : (children.get(urn) ?? []).flatMap(customInside);
-    const direct = (r: StateResource): string[] => [...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat()];
-    const inherited = (r: StateResource | undefined): string[] => {
-        if (!r) {
-            return [];
-        }
-        const parent = r.parent ? byUrn.get(r.parent) : undefined;
-        return [...direct(r), ...(parent && !parent.custom && parent.parent ? inherited(parent) : [])];
-    };
-    const result = new Map<string, string[]>();
-    for (const r of resources.filter((x) => x.custom && !x.urn.includes("::pulumi:providers:"))) {
-        result.set(r.urn, [...new Set(inherited(r).flatMap(customInside))].filter((u) => u !== r.urn));
-    }
-    return result;
 }
 
 async function main(): Promise<void> {
@@ -112,36 +61,46 @@ async function main(): Promise<void> {
     await prepareE2eSupply(STACK_FILE);
     const cluster = await startCluster({ workers: 1 });
     const sshd = await startSshd({ port: REGISTRY.sshPort });
-    const ws = new Workspace("bench", STACK_FILE, { KUBECONFIG: cluster.kubeconfigPath });
+    const ws = new Workspace("bench", STACK_FILE, { KUBECONFIG: cluster.kubeconfigPath, PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" });
     let gitea: GiteaServer | undefined;
-    const timings: Record<string, number> = {};
     try {
         await ws.init({ "airgap-platform:sshPrivateKey": sshd.privateKey });
         gitea = await realGiteaFor(ws);
         const config = ["--config-file", ws.configFile];
-        const events = path.join(ws.dir, "up-events.jsonl");
-        timings.preview = (await ws.mustPulumi(["preview", ...POLICY, ...config])).seconds;
-        timings.firstUp = (await ws.mustPulumi(["up", "--yes", "--skip-preview", "--event-log", events, ...config])).seconds;
-        timings.noOpUp = (await ws.mustPulumi(["up", "--yes", "--skip-preview", "--expect-no-changes", ...config])).seconds;
-
+        const preview = await timedPulumi(ws, ["preview", ...POLICY, ...config]);
+        const firstUp = await timedPulumi(ws, ["up", "--yes", "--skip-preview", ...config]);
+        const noOpUp = await timedPulumi(ws, ["up", "--yes", "--skip-preview", "--expect-no-changes", ...config]);
         const state = JSON.parse((await ws.mustPulumi(["stack", "export"])).stdout);
-        const dependencies = customDependencies(state.deployment.resources);
-        timings.destroy = (await ws.mustPulumi(["destroy", "--yes", ...config])).seconds;
+        const destroy = await timedPulumi(ws, ["destroy", "--yes", ...config]);
 
-        const steps = stepTimes(readEventLog(events));
+        const dependencies = customDependencies(state.deployment.resources);
+        const steps = stepTimes(firstUp);
         for (const urn of [...steps.keys()].filter((u) => !dependencies.has(u))) {
             steps.delete(urn);
         }
-        const path_ = criticalPath(steps, dependencies);
-        console.log("phase          wall (s)");
-        for (const [phase, seconds] of Object.entries(timings)) {
-            console.log(`${phase.padEnd(14)} ${seconds.toFixed(1).padStart(8)}`);
+        const critical = criticalPath(steps, dependencies);
+        const saved = fs.mkdtempSync(path.join(os.tmpdir(), "airgap-bench-"));
+        for (const [name, command] of Object.entries({ preview, firstUp, noOpUp, destroy })) {
+            fs.writeFileSync(path.join(saved, `${name}.json`), JSON.stringify(command));
         }
-        console.log(`\ncritical path of the first up: ${path_.seconds} s (event-log timestamps are whole seconds), ${path_.chain.length} steps:`);
-        for (const urn of path_.chain) {
-            console.log(`  ${urn.split("::").slice(-2).join("::")}`);
+        console.log("command        wall = where the time went (seconds, events stamped on arrival)");
+        printPhases("preview", preview);
+        printPhases("first up", firstUp);
+        printPhases("no-op up", noOpUp);
+        printPhases("destroy", destroy);
+        console.log(`\ncritical path of the first up: ${critical.seconds.toFixed(2)} s, ${critical.chain.length} steps:`);
+        for (const urn of critical.chain) {
+            const s = steps.get(urn);
+            console.log(`  ${s ? (s.end - s.start).toFixed(2).padStart(6) : "     -"} s  ${shortUrn(urn)}`);
         }
-        console.log(`first up / critical path: ${(timings.firstUp / Math.max(path_.seconds, 1)).toFixed(2)} (aim: at most 1.2)`);
+        console.log(`first up / critical path: ${(firstUp.seconds / Math.max(critical.seconds, 0.01)).toFixed(2)} (aim: at most 1.2)`);
+        console.log(`no-op up: ${noOpUp.seconds.toFixed(2)} s (aim: under 5)`);
+        console.log("\nslowest steps of the first up:");
+        printSlowest(firstUp, dependencies, 5);
+        console.log("slowest steps of the destroy:");
+        printSlowest(destroy, dependencies, 5);
+        await printPluginStarts(ws.env);
+        console.log(`\nthe commands' stamped events: ${saved}/*.json`);
     } finally {
         await ws.pulumi(["destroy", "--yes", "--config-file", ws.configFile]);
         ws.remove();

@@ -7,7 +7,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { eventSeq, getJson, platformFixture, POLICY, REGISTRY, registryStatus, revealed } from "./support/fixture";
-import { GENERATED_PASSWORD } from "../helpers/platform-harness";
+import { GENERATED_PASSWORD } from "../helpers/program-harness";
 import { readEventLog } from "./support/pulumi";
 import { run } from "./harness/cluster";
 import { chartTag, readLock } from "../../supply/lock";

@@ -9,7 +9,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { platformSchema, rawSettings } from "../../config";
+import { platformSchema, platformRawSettings } from "../../config";
 import { formatLock, Lock, TRIVY_DB } from "../../supply/lock";
 import { artifactNames, chartSettings, imageSettings } from "../../supply/requirements";
 
@@ -17,7 +17,7 @@ export const syntheticDigest = (ref: string) => `sha256:${crypto.createHash("sha
 
 /** Writes a resolved lock covering the settings in `config` (project:key strings); returns its path. */
 export function syntheticLock(config: Record<string, string>): string {
-    const parsed = platformSchema.safeParse(rawSettings(config).settings);
+    const parsed = platformSchema.safeParse(platformRawSettings(config).settings);
     if (!parsed.success) {
         throw new Error(`synthetic lock: the stack's settings do not parse: ${parsed.error.message}`);
     }
@@ -39,8 +39,20 @@ export function syntheticLock(config: Record<string, string>): string {
             return { name, internal, source: null, digest: syntheticDigest(internal) };
         }),
     };
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "airgap-synthetic-lock-"));
-    const file = path.join(dir, "artifacts.lock.yaml");
-    fs.writeFileSync(file, formatLock(lock));
+    const text = formatLock(lock);
+    const file = path.join(lockFolder(), `${crypto.createHash("sha256").update(text).digest("hex").slice(0, 16)}.lock.yaml`);
+    fs.writeFileSync(file, text);
     return file;
+}
+
+let folder: string | undefined;
+
+/** One folder per test process for the synthetic locks, removed when the process exits. */
+function lockFolder(): string {
+    if (folder === undefined) {
+        const made = fs.mkdtempSync(path.join(os.tmpdir(), "airgap-synthetic-lock-"));
+        process.on("exit", () => fs.rmSync(made, { recursive: true, force: true }));
+        folder = made;
+    }
+    return folder;
 }

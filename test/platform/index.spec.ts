@@ -5,7 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { prometheusUrlFor } from "../../components/monitoring";
 import {
     dependencyClosure, findResource, plainTextLeaks, PlatformRun, REMOTE_COMMAND, REMOTE_FILE, runPlatform, stackConfig, TEST_SSH_KEY,
-} from "../helpers/platform-harness";
+} from "../helpers/program-harness";
 import { imagesInChartValues, imagesInPodSpecs } from "../helpers/images";
 import { syntheticDigest } from "../helpers/supply-fixture";
 

@@ -9,7 +9,10 @@ import {
     PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
     unknownCheckingProxy,
 } from "@pulumi/policy";
-import { evaluateManifests, evaluatePulumiResources, Finding, PolicyConfigFile, PulumiResourceInput } from "../../policy/engine";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { evaluateManifests, evaluatePulumiResources, Finding, PolicyConfigFile } from "../../policy/engine";
+import { toInput } from "../../policy/lib/crossguard";
+import { kubernetesTypeToken } from "../../policy/lib/pulumi";
 import { Rule } from "../../policy/lib/rule";
 
 /** Runs the whole pack (or some rules) over objects, as the CLI does. */
@@ -47,13 +50,11 @@ export function assertNoMandatory(findings: readonly Finding[]): void {
 
 /** The Pulumi type token of a Kubernetes object. */
 export function typeOf(object: any): string {
-    const apiVersion: string = object.apiVersion;
-    const module = apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`;
-    return `kubernetes:${module}:${object.kind}`;
+    return kubernetesTypeToken(object.apiVersion, object.kind);
 }
 
 /** The engine's sentinel for an unknown string during preview. */
-export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN_STRING = unknownValue;
 
 class NotApplicable extends Error {}
 
@@ -98,10 +99,6 @@ export function k8s(object: any, extra: { parent?: string; dependsOn?: readonly 
     return { type: typeOf(object), name: extra.name ?? object.metadata?.name ?? "r", props: object, parent: extra.parent, dependsOn: extra.dependsOn };
 }
 
-function urnOf(r: TestResource): string {
-    return `urn:pulumi:test::airgap::${r.type}::${r.name}`;
-}
-
 /** StackValidationArgs for a list of resources; parents and dependsOn are resource names. */
 export function stackArgs(resources: readonly TestResource[], config: Record<string, unknown> = {}): StackValidationArgs {
     const byName = new Map<string, PolicyResource>();
@@ -109,7 +106,7 @@ export function stackArgs(resources: readonly TestResource[], config: Record<str
         const resource: PolicyResource = {
             type: r.type,
             props: unknownCheckingProxy(r.props),
-            urn: urnOf(r),
+            urn: `urn:pulumi:test::airgap::${r.type}::${r.name}`,
             name: r.name,
             opts: emptyOptions,
             dependencies: [],
@@ -137,22 +134,9 @@ export function stackArgs(resources: readonly TestResource[], config: Record<str
     };
 }
 
-/** The same resources as the engine takes them (for evaluatePulumiResources). */
-export function pulumiInputs(resources: readonly TestResource[]): PulumiResourceInput[] {
-    const urns = new Map(resources.map((r) => [r.name, urnOf(r)]));
-    return resources.map((r) => ({
-        type: r.type,
-        name: r.name,
-        urn: urnOf(r),
-        props: r.props,
-        parent: r.parent === undefined ? undefined : urns.get(r.parent),
-        dependencies: (r.dependsOn ?? []).map((d) => urns.get(d) as string),
-    }));
-}
-
-/** Runs the stack rules of the engine over test resources. */
+/** Runs the stack rules of the engine over test resources, taken as the CrossGuard wrapper takes them. */
 export function lintStack(resources: readonly TestResource[], rules?: ReadonlyArray<Rule<any>>): Finding[] {
-    return evaluatePulumiResources(pulumiInputs(resources), undefined, { rules });
+    return evaluatePulumiResources(stackArgs(resources).resources.map(toInput), undefined, { rules });
 }
 
 /** What a policy reported: violations, or the reason it was not applicable. */

@@ -8,7 +8,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { evaluatePulumiResources, Finding, PolicyConfigFile } from "../../policy/engine";
-import { runPlatform, stackConfig, TEST_SSH_KEY } from "../helpers/platform-harness";
+import { runPlatform, stackConfig, TEST_SSH_KEY } from "../helpers/program-harness";
 
 async function platformFindings(stackFile: string, config?: PolicyConfigFile): Promise<Finding[]> {
     const run = await runPlatform({ ...stackConfig(stackFile), "airgap-platform:sshPrivateKey": TEST_SSH_KEY }, ["airgap-platform:sshPrivateKey"]);

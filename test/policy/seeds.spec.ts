@@ -1,8 +1,9 @@
 // Copyright 2026, airgap-platform authors.
 //
-// The operator's lumen-api Rollout and success-rate AnalysisTemplate (seed 000), written as the
-// GitOps fixture, pass every mandatory rule. The advisory findings they get are the corrections to
-// the seed: failureLimit 3 with count 5 is not "3 consecutive failures", and a NaN ratio fails.
+// The hand-run platform's lumen-api Rollout and success-rate AnalysisTemplate ("the seed",
+// docs/origins.md), written as the GitOps fixture, pass every mandatory rule. The advisory findings
+// they get are the corrections to the seed: failureLimit 3 with count 5 is not "3 consecutive
+// failures", and a NaN ratio fails.
 
 import * as assert from "assert";
 import * as fs from "fs";

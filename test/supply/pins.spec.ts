@@ -10,13 +10,14 @@ import { parse as parseYaml, stringify } from "yaml";
 import { argocdValues } from "../../components/argocd";
 import { rolloutsValues } from "../../components/argo-rollouts";
 import { chartLocation, imageValues, tagWithDigest } from "../../components/helm-values";
-import { ConfigError, resolveImage } from "../../config";
+import { resolveImage } from "../../lib/image";
+import { ConfigError } from "../../lib/issues";
 import { readLock } from "../../supply/lock";
 import { pinToLock } from "../../supply/pins";
 import { stackFile, stackSettings } from "../../supply/stack";
 import { PROJECT_DIR } from "../../supply/tools";
 import { chartNameOf } from "../../policy/stack/enforce-crd-dependency";
-import { dependencyClosure, findResource, plainTextLeaks, PlatformRun, runPlatform, stackConfig, TEST_SSH_KEY } from "../helpers/platform-harness";
+import { dependencyClosure, findResource, plainTextLeaks, PlatformRun, runPlatform, stackConfig, TEST_SSH_KEY } from "../helpers/program-harness";
 import { syntheticDigest, syntheticLock } from "../helpers/supply-fixture";
 
 const P = "airgap-platform";

@@ -21,7 +21,7 @@ import { chartTag, formatLock, lockedDigests, readLock } from "../../supply/lock
 import { pinToLock } from "../../supply/pins";
 import { stackSettings } from "../../supply/stack";
 import { PROJECT_DIR, toolPath } from "../../supply/tools";
-import { run } from "../e2e/harness/cluster";
+import { run, sleep } from "../e2e/harness/cluster";
 import { registryAvailable, startRegistry, TestRegistry } from "./support/registry";
 import { crane, helm, populateUpstream, pushChart, pushImage, TEST_CHARTS, withUpstreamSources } from "./support/upstream";
 
@@ -143,7 +143,7 @@ describe("airgap supply with real registries (find, bundle, seed)", function () 
         assert.strictEqual(fs.readFileSync(path.join(bundle, "artifacts.lock.yaml"), "utf8"), fs.readFileSync(lockFile, "utf8"));
     });
 
-    it("refuses a tampered blob before any push, an incomplete bundle or one made for another lock before any request", async () => {
+    it("stops at a tampered blob before it is stored or any manifest or tag is pushed; refuses an incomplete bundle or one made for another lock before any request", async () => {
         const before = target.requests().length;
         const copy = path.join(work, "tampered");
         await run("cp", ["-r", bundle, copy]);
@@ -152,8 +152,19 @@ describe("airgap supply with real registries (find, bundle, seed)", function () 
         const fd = fs.openSync(big, "r+");
         fs.writeSync(fd, Buffer.from("tampered"), 0, 8, 1000);
         fs.closeSync(fd);
-        await assert.rejects(seed(copy), /the bundle was refused; nothing was pushed: corrupted bundle: blob sha256:[a-f0-9]+ of .* has sha256/);
-        assert.strictEqual(writes(), 0, "a tampered bundle wrote nothing (it only asked what the registry has)");
+        // Blobs are hashed as they upload (docs/supply.md, "The seed"): the tampered one is found on its way.
+        const tampered = path.basename(big);
+        await assert.rejects(seed(copy), new RegExp(`seeding failed \\(exit 4\\): corrupted bundle: blob sha256:${tampered} of .* has sha256 [a-f0-9]{64} .*no manifest or tag was pushed`));
+        // The uploads it stopped are logged once the registry has read what reached it: wait for the log to settle.
+        for (let n = -1, stable = 0; stable < 5; await sleep(200)) {
+            stable = target.requests().length === n ? stable + 1 : 0;
+            n = target.requests().length;
+        }
+        const sent = target.requests().slice(before);
+        assert.ok(sent.some((r) => r.method === "POST"), "the seed did upload, so the checks below can fail");
+        assert.deepStrictEqual(sent.filter((r) => r.path.includes("/manifests/") && r.method !== "HEAD"), [], "no manifest or tag was pushed");
+        assert.deepStrictEqual(sent.filter((r) => r.method === "PUT" && r.path.includes(tampered)), [], "the tampered blob's upload was never committed");
+        assert.ok(!fs.existsSync(path.join(target.dir, "data", "docker", "registry", "v2", "blobs", "sha256", tampered.slice(0, 2), tampered)), "the registry never stored the tampered blob");
         const asked = target.requests().length;
         fs.rmSync(big);
         await assert.rejects(seed(copy), /nothing was pushed: incomplete bundle: .*blob sha256:[a-f0-9]+ is missing/);

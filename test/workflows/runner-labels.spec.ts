@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { platformSchema } from "../../config";
-import { ROOT } from "../helpers/platform-harness";
+import { ROOT } from "../helpers/program-harness";
 
 /** Workflow folders Gitea reads: the repository's own and each app's (installed at its repository's root). */
 function workflowFiles(root: string): string[] {
@@ -140,6 +140,10 @@ describe("Gitea Actions workflows and runner labels", () => {
 
     it("finds the workflows of the repository and its apps, and the builder label", () => {
         assert.ok(files.some((f) => f.endsWith(path.join("apps", "lumen", ".gitea", "workflows", "release.yaml"))), files.join(", "));
+        // The platform repository's own workflows (pull-request preview and apply, docs/pr-previews.md).
+        for (const own of ["platform-preview.yaml", "platform-apply.yaml"]) {
+            assert.ok(files.includes(path.join(ROOT, ".gitea", "workflows", own)), `${own} not found among ${files.join(", ")}`);
+        }
         assert.ok(socket.has("lumen-builder"));
         assert.ok(!socket.has(platformSchema.parse({}).actRunner.sandboxLabel));
     });

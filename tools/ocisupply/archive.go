@@ -23,10 +23,6 @@ func runDockerArchive(args []string) error {
 	if *root == "" || *ref == "" || *tag == "" || *out == "" {
 		return refuse("docker-archive needs --layout, --ref, --tag and --out")
 	}
-	s, arts, err := openChecked(*root)
-	if err != nil {
-		return err
-	}
 	localTag, err := name.NewTag(*tag)
 	if err != nil {
 		return refuse("--tag %q: %v", *tag, err)
@@ -35,45 +31,40 @@ func runDockerArchive(args []string) error {
 	if err != nil {
 		return err
 	}
+	s, a, err := openEntry(*root, *ref)
+	if err != nil {
+		return err
+	}
 	root_, err := s.path.ImageIndex()
 	if err != nil {
 		return err
 	}
-	for _, a := range arts {
-		if a.Ref != *ref {
-			continue
-		}
-		if err := s.hashBlobs([]artifact{a}, 4); err != nil {
+	var img v1.Image
+	if a.Desc.MediaType.IsIndex() {
+		idx, err := root_.ImageIndex(a.Desc.Digest)
+		if err != nil {
 			return err
 		}
-		var img v1.Image
-		if a.Desc.MediaType.IsIndex() {
-			idx, err := root_.ImageIndex(a.Desc.Digest)
-			if err != nil {
-				return err
-			}
-			im, err := idx.IndexManifest()
-			if err != nil {
-				return err
-			}
-			for _, m := range im.Manifests {
-				if platformMatches(m.Platform, want) {
-					if img, err = idx.Image(m.Digest); err != nil {
-						return err
-					}
-					break
+		im, err := idx.IndexManifest()
+		if err != nil {
+			return err
+		}
+		for _, m := range im.Manifests {
+			if platformMatches(m.Platform, want) {
+				if img, err = idx.Image(m.Digest); err != nil {
+					return err
 				}
+				break
 			}
-			if img == nil {
-				return refuse("%s has no %s image", *ref, *platform)
-			}
-		} else if img, err = root_.Image(a.Desc.Digest); err != nil {
-			return err
 		}
-		if err := tarball.WriteToFile(*out+".part", localTag, img); err != nil {
-			return err
+		if img == nil {
+			return refuse("%s has no %s image", *ref, *platform)
 		}
-		return renameResult(*out+".part", *out, map[string]any{"out": *out, "tag": *tag, "digest": a.Desc.Digest.String()})
+	} else if img, err = root_.Image(a.Desc.Digest); err != nil {
+		return err
 	}
-	return refuse("the bundle has no entry %s", *ref)
+	if err := tarball.WriteToFile(*out+".part", localTag, img); err != nil {
+		return err
+	}
+	return renameResult(*out+".part", *out, map[string]any{"out": *out, "tag": *tag, "digest": a.Desc.Digest.String()})
 }

@@ -63,11 +63,8 @@ type bundler struct {
 }
 
 func runBundle(args []string) error {
-	if len(args) != 0 {
-		return refuse("bundle takes no flags; the request comes on stdin")
-	}
 	var req bundleRequest
-	if err := readRequest(&req); err != nil {
+	if err := readRequest("bundle", args, &req); err != nil {
 		return err
 	}
 	if req.Layout == "" || req.LockFile == "" {

@@ -10,7 +10,7 @@
 //	ocisupply resolve                < request   upstream digests of images, artifacts and packaged charts
 //	ocisupply bundle                 < request   copies a plan into a layout, resumable, then verifies it
 //	ocisupply verify --layout DIR                every blob, manifest, the lock and the sha256 list
-//	ocisupply seed --layout DIR --registry HOST:PORT --lock-sha256 HEX [--plain-http]
+//	ocisupply seed --layout DIR --registry HOST:PORT --lock-sha256 HEX [--plain-http] [--jobs N]
 //	ocisupply blob --layout DIR --ref INTERNAL --media-type TYPE   path of one layer blob (Trivy DB)
 //	ocisupply docker-archive --layout DIR --ref INTERNAL --tag NAME:TAG --out FILE   a `docker save` tarball
 package main
@@ -20,35 +20,42 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sort"
+	"strings"
 )
 
+// commands maps each command to what runs it.
+var commands = map[string]func(args []string) error{
+	"resolve":        runResolve,
+	"bundle":         runBundle,
+	"verify":         runVerify,
+	"seed":           runSeed,
+	"blob":           runBlob,
+	"docker-archive": runDockerArchive,
+}
+
 func main() {
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
 	if len(os.Args) < 2 {
-		fail(2, "usage: ocisupply resolve|bundle|verify|seed|blob|docker-archive [flags]")
+		fail(2, "usage: ocisupply %s [flags]", strings.Join(names, "|"))
 	}
-	var err error
-	switch os.Args[1] {
-	case "resolve":
-		err = runResolve(os.Args[2:])
-	case "bundle":
-		err = runBundle(os.Args[2:])
-	case "verify":
-		err = runVerify(os.Args[2:])
-	case "seed":
-		err = runSeed(os.Args[2:])
-	case "blob":
-		err = runBlob(os.Args[2:])
-	case "docker-archive":
-		err = runDockerArchive(os.Args[2:])
-	default:
-		fail(2, "unknown command %q: want resolve, bundle, verify, seed, blob or docker-archive", os.Args[1])
+	run, ok := commands[os.Args[1]]
+	if !ok {
+		fail(2, "unknown command %q: want one of %s", os.Args[1], strings.Join(names, ", "))
 	}
-	if err != nil {
-		code := 1
-		if _, refused := err.(refusal); refused {
-			code = 3
+	if err := run(os.Args[2:]); err != nil {
+		switch err.(type) {
+		case refusal:
+			fail(3, "%v", err)
+		case corruption:
+			fail(4, "%v", err)
+		default:
+			fail(1, "%v", err)
 		}
-		fail(code, "%v", err)
 	}
 }
 
@@ -60,6 +67,13 @@ func (r refusal) Error() string { return r.msg }
 
 func refuse(format string, args ...any) error { return refusal{fmt.Sprintf(format, args...)} }
 
+// corruption is a blob of the bundle found, while the seed uploads it, not to match its digest: exit code 4.
+// That blob never reached the registry whole and no manifest or tag was pushed; blobs uploaded before it
+// stay in the registry, unreferenced (a later seed skips them, the registry's garbage collection removes them).
+type corruption struct{ msg string }
+
+func (c corruption) Error() string { return c.msg }
+
 func fail(code int, format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "ocisupply: "+format+"\n", args...)
 	os.Exit(code)
@@ -69,7 +83,11 @@ func progress(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, format+"\n", args...)
 }
 
-func readRequest(into any) error {
+// readRequest reads a command's JSON request from stdin; such a command takes no flags.
+func readRequest(command string, args []string, into any) error {
+	if len(args) != 0 {
+		return refuse("%s takes no flags; the request comes on stdin", command)
+	}
 	dec := json.NewDecoder(os.Stdin)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(into); err != nil {

@@ -65,11 +65,8 @@ type resolveResult struct {
 }
 
 func runResolve(args []string) error {
-	if len(args) != 0 {
-		return refuse("resolve takes no flags; the request comes on stdin")
-	}
 	var req resolveRequest
-	if err := readRequest(&req); err != nil {
+	if err := readRequest("resolve", args, &req); err != nil {
 		return err
 	}
 	regs := newRegistries(context.Background(), req.PlainHTTP, 4)

@@ -4,8 +4,11 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
 	"os"
@@ -33,8 +36,8 @@ type seedResult struct {
 	Present int      `json:"present"`
 	Bytes   int64    `json:"bytes"`
 	Seconds float64  `json:"seconds"`
-	// Verified is when the last check before any push finished, in seconds from the start.
-	Verified  float64 `json:"verified"`
+	// Checked is when the checks before any request (structure, manifests, lock) finished, in seconds.
+	Checked   float64 `json:"checked"`
 	MaxRssKiB int64   `json:"maxRssKiB"`
 }
 
@@ -53,7 +56,8 @@ func runSeed(args []string) error {
 	}
 	start := time.Now()
 
-	// Everything below up to the first push only reads: a bad bundle is refused before any write.
+	// Up to the first request everything only reads: an incomplete bundle, a corrupted manifest, a bundle for
+	// another lock or registry is refused before the registry is asked anything. Blobs are hashed as they upload.
 	s, err := openStore(*root)
 	if err != nil {
 		return err
@@ -93,31 +97,23 @@ func runSeed(args []string) error {
 		return err
 	}
 	reads := regs.options(remote.Reuse(puller))
+	checked := time.Since(start).Seconds()
 	missing, err := missingArtifacts(regs, reads, arts, tags)
 	if err != nil {
 		return err
 	}
-	// Every blob about to be pushed is hashed first; what the registry already holds is not used.
-	var toPush []artifact
-	for i, a := range arts {
-		if missing[i] {
-			toPush = append(toPush, a)
-		}
-	}
-	if err := s.hashBlobs(toPush, *jobs); err != nil {
-		return err
-	}
-	verified := time.Since(start).Seconds()
 	pusher, err := remote.NewPusher(regs.options()...)
 	if err != nil {
 		return err
 	}
 	out := seedResult{Digests: map[string]string{}, Pushed: []string{}, Tagged: []string{}}
 	// Blobs first, all of them through one pool of `jobs` uploads (the registry skips none twice: each repository
-	// and digest once); then each entry's manifests by digest, whose blobs are then all present.
+	// and digest once), each verified as it is read (verifyingReader); a blob the registry already has is not
+	// read at all. Manifests follow only once every blob arrived whole and verified.
 	type upload struct {
 		repo name.Repository
 		blob v1.Descriptor
+		of   string
 	}
 	seen := map[string]bool{}
 	var uploads []upload
@@ -131,18 +127,22 @@ func runSeed(args []string) error {
 		for _, b := range a.Content {
 			if key := tags[i].Context().String() + "@" + b.Digest.String(); !seen[key] {
 				seen[key] = true
-				uploads = append(uploads, upload{tags[i].Context(), b})
+				uploads = append(uploads, upload{tags[i].Context(), b, a.Ref})
 			}
 		}
 	}
 	var mu sync.Mutex
 	err = inParallel(regs.ctx, *jobs, len(uploads), func(ctx context.Context, i int) error {
 		u := uploads[i]
-		layer, err := partial.CompressedToLayer(fileBlob{s, u.blob})
+		layer, err := partial.CompressedToLayer(fileBlob{s, u.blob, u.of})
 		if err != nil {
 			return err
 		}
 		if err := pusher.Upload(ctx, u.repo, layer); err != nil {
+			var bad corruption
+			if errors.As(err, &bad) {
+				return bad
+			}
 			return fmt.Errorf("pushing blob %s to %s: %w", u.blob.Digest, u.repo, err)
 		}
 		mu.Lock()
@@ -153,39 +153,26 @@ func runSeed(args []string) error {
 	if err != nil {
 		return err
 	}
-	err = inParallel(regs.ctx, *jobs, len(arts), func(ctx context.Context, i int) error {
-		if !missing[i] {
-			return nil
-		}
-		t, err := taggable(root_, arts[i].Desc)
-		if err != nil {
-			return err
-		}
-		// By digest first: the tag is set only once the whole entry is in.
-		if err := pusher.Push(ctx, tags[i].Context().Digest(arts[i].Desc.Digest.String()), t); err != nil {
-			return fmt.Errorf("pushing %s: %w", arts[i].Ref, err)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	// Then the tags, each only where it does not already point at the locked digest.
+	// Then each entry's manifests, by tag. A missing entry is pushed whole (go-containerregistry writes an
+	// index's manifests by digest before the index, so the tag appears only once the entry is complete); a
+	// present entry's tag is set only where it does not already point at the locked digest.
 	err = inParallel(regs.ctx, *jobs, len(arts), func(ctx context.Context, i int) error {
 		a := arts[i]
-		have, err := remote.Head(tags[i], reads...)
-		if err == nil && have.Digest == a.Desc.Digest {
-			return nil
-		}
-		if err != nil && !isNotFound(err) {
-			return fmt.Errorf("checking tag %s: %w", a.Ref, err)
+		if !missing[i] {
+			have, err := remote.Head(tags[i], reads...)
+			if err == nil && have.Digest == a.Desc.Digest {
+				return nil
+			}
+			if err != nil && !isNotFound(err) {
+				return fmt.Errorf("checking tag %s: %w", a.Ref, err)
+			}
 		}
 		t, err := taggable(root_, a.Desc)
 		if err != nil {
 			return err
 		}
 		if err := pusher.Push(ctx, tags[i], t); err != nil {
-			return fmt.Errorf("tagging %s: %w", a.Ref, err)
+			return fmt.Errorf("pushing %s: %w", a.Ref, err)
 		}
 		mu.Lock()
 		out.Tagged = append(out.Tagged, a.Ref)
@@ -198,7 +185,7 @@ func runSeed(args []string) error {
 	sort.Strings(out.Pushed)
 	sort.Strings(out.Tagged)
 	out.Seconds = time.Since(start).Seconds()
-	out.Verified = verified
+	out.Checked = checked
 	out.MaxRssKiB = maxRssKiB()
 	return writeResult(out)
 }
@@ -261,13 +248,67 @@ func maxRssKiB() int64 {
 	return -1
 }
 
-// fileBlob is one blob of the bundle as a layer that remote can upload, read from its file as it goes.
+// fileBlob is one blob of the bundle as a layer that remote can upload, read from its file as it goes and
+// verified on the way.
 type fileBlob struct {
-	s *store
-	d v1.Descriptor
+	s  *store
+	d  v1.Descriptor
+	of string
 }
 
 func (b fileBlob) Digest() (v1.Hash, error)            { return b.d.Digest, nil }
 func (b fileBlob) Size() (int64, error)                { return b.d.Size, nil }
 func (b fileBlob) MediaType() (types.MediaType, error) { return b.d.MediaType, nil }
-func (b fileBlob) Compressed() (io.ReadCloser, error)  { return os.Open(b.s.blobPath(b.d.Digest)) }
+func (b fileBlob) Compressed() (io.ReadCloser, error) {
+	f, err := os.Open(b.s.blobPath(b.d.Digest))
+	if err != nil {
+		return nil, err
+	}
+	return &verifyingReader{file: f, want: b.d, of: b.of, hash: sha256.New(), left: b.d.Size}, nil
+}
+
+// verifyingReader reads a blob for its upload, hashing it on the way, and hands over the bytes of its last
+// read only once the whole blob matches its descriptor (size and sha256). A blob that does not match therefore
+// never reaches the registry whole: its upload stops short and is never committed, whatever the registry checks.
+type verifyingReader struct {
+	file     *os.File
+	want     v1.Descriptor
+	of       string
+	hash     hash.Hash
+	left     int64
+	verified bool
+}
+
+func (r *verifyingReader) Read(p []byte) (int, error) {
+	if r.verified {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > r.left {
+		p = p[:r.left]
+	}
+	n, err := io.ReadFull(r.file, p)
+	r.hash.Write(p[:n])
+	r.left -= int64(n)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return 0, r.corrupted(fmt.Sprintf("has %d bytes, the manifest says %d", r.want.Size-r.left, r.want.Size))
+	case err != nil:
+		return 0, err
+	case r.left > 0:
+		return n, nil
+	}
+	if extra, _ := r.file.Read(make([]byte, 1)); extra > 0 {
+		return 0, r.corrupted(fmt.Sprintf("is longer than the %d bytes the manifest says", r.want.Size))
+	}
+	if got := hex.EncodeToString(r.hash.Sum(nil)); got != r.want.Digest.Hex {
+		return 0, r.corrupted("has sha256 " + got)
+	}
+	r.verified = true
+	return n, nil
+}
+
+func (r *verifyingReader) Close() error { return r.file.Close() }
+
+func (r *verifyingReader) corrupted(what string) error {
+	return corruption{fmt.Sprintf("corrupted bundle: blob %s of %s %s (found while uploading it: that upload was stopped before its last byte, and no manifest or tag was pushed)", r.want.Digest, r.of, what)}
+}

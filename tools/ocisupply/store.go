@@ -160,8 +160,8 @@ type artifact struct {
 	Content []v1.Descriptor
 }
 
-// inspect reads index.json and walks every manifest, checking that each referenced blob is present
-// with its size. It reads manifests but does not hash blobs (verify does).
+// inspect reads index.json and walks every manifest, hashing it and checking that each blob it references
+// is present with its size. It does not hash the other blobs (verify does, the seed as it uploads them).
 func (s *store) inspect() (lockSha256 string, arts []artifact, err error) {
 	ii, err := s.path.ImageIndex()
 	if err != nil {
@@ -182,6 +182,9 @@ func (s *store) inspect() (lockSha256 string, arts []artifact, err error) {
 		}
 		a := artifact{Ref: ref, Kind: d.Annotations[annotationKind], Source: d.Annotations[annotationSource], Desc: d}
 		if err := s.walk(d, &a); err != nil {
+			if _, corrupted := err.(refusal); corrupted {
+				return "", nil, err
+			}
 			return "", nil, refuse("incomplete bundle: %s: %v", ref, err)
 		}
 		arts = append(arts, a)
@@ -197,6 +200,10 @@ func (s *store) walk(d v1.Descriptor, a *artifact) error {
 	raw, err := os.ReadFile(s.blobPath(d.Digest))
 	if err != nil {
 		return err
+	}
+	// Manifests are small and say what every other blob is: each is hashed here, before anything uses it.
+	if got := sha256.Sum256(raw); hex.EncodeToString(got[:]) != d.Digest.Hex {
+		return refuse("corrupted bundle: manifest %s of %s has sha256 %x", d.Digest, a.Ref, got)
 	}
 	children, blobs, err := manifestBlobs(raw, d.MediaType)
 	if err != nil {
@@ -370,14 +377,23 @@ func bundleSize(arts []artifact) (blobs int, bytes int64) {
 	return len(seen), bytes
 }
 
-// openChecked opens a bundle and checks its structure and records; each command then hashes what it uses.
-func openChecked(root string) (*store, []artifact, error) {
+// openEntry opens a bundle, checks its structure and records, and hashes the blobs of one entry: what each
+// command that uses a single entry reads.
+func openEntry(root, ref string) (*store, artifact, error) {
 	s, err := openStore(root)
 	if err != nil {
-		return nil, nil, err
+		return nil, artifact{}, err
 	}
 	_, arts, err := s.check()
-	return s, arts, err
+	if err != nil {
+		return nil, artifact{}, err
+	}
+	for _, a := range arts {
+		if a.Ref == ref {
+			return s, a, s.hashBlobs([]artifact{a}, 4)
+		}
+	}
+	return nil, artifact{}, refuse("the bundle has no entry %s", ref)
 }
 
 // runBlob prints the path of the layer with a media type in one bundle entry (the Trivy database
@@ -390,23 +406,14 @@ func runBlob(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	s, arts, err := openChecked(*root)
+	s, a, err := openEntry(*root, *ref)
 	if err != nil {
 		return err
 	}
-	for _, a := range arts {
-		if a.Ref != *ref {
-			continue
+	for _, b := range a.Blobs {
+		if string(b.MediaType) == *mediaType {
+			return writeResult(map[string]any{"path": s.blobPath(b.Digest), "digest": b.Digest.String(), "size": b.Size})
 		}
-		if err := s.hashBlobs([]artifact{a}, 4); err != nil {
-			return err
-		}
-		for _, b := range a.Blobs {
-			if string(b.MediaType) == *mediaType {
-				return writeResult(map[string]any{"path": s.blobPath(b.Digest), "digest": b.Digest.String(), "size": b.Size})
-			}
-		}
-		return refuse("bundle entry %s has no layer of media type %s", *ref, *mediaType)
 	}
-	return refuse("the bundle has no entry %s", *ref)
+	return refuse("bundle entry %s has no layer of media type %s", *ref, *mediaType)
 }

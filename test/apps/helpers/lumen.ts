@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { ROOT } from "./program-harness";
+import { ROOT } from "../../helpers/program-harness";
 
 export const APP_DIR = path.join(ROOT, "apps", "lumen");
 export const STACK_FILE = path.join(APP_DIR, "Pulumi.airgap.yaml");

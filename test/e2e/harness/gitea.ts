@@ -3,14 +3,13 @@
 // locales) from the downloaded module folder, and a site administrator made with `gitea admin user create`.
 // Passwords and tokens never appear in a process's arguments: the admin's first password is drawn by Gitea
 // itself, later ones are set through the API, and git gets its credentials from GIT_ASKPASS.
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { isAlive, registerExitCleanup, run, sleep, spareTcpPort } from "./cluster";
-
-const ROOT = path.resolve(__dirname, "..", "..", "..");
+import { goToolBinary, goToolModuleDir } from "./go-tool";
 
 export interface GiteaOptions {
     adminUsername?: string;
@@ -43,15 +42,6 @@ export interface GiteaServer {
     /** Last lines of Gitea's log, for failure messages. */
     tailLog(lines?: number): string;
     stop(): Promise<void>;
-}
-
-/** Path printed by `scripts/build-go-tool.sh [--dir] gitea`: instant once the binary is cached. */
-function buildTool(args: string[]): string {
-    const r = spawnSync("bash", [path.join(ROOT, "scripts", "build-go-tool.sh"), ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-    if (r.status !== 0) {
-        throw new Error(`scripts/build-go-tool.sh ${args.join(" ")} failed (exit ${r.status})`);
-    }
-    return r.stdout.trim().split("\n").pop()!;
 }
 
 function appIni(workDir: string, port: number, staticRoot: string): string {
@@ -102,8 +92,8 @@ function appIni(workDir: string, port: number, staticRoot: string): string {
 }
 
 export async function startGitea(opts: GiteaOptions = {}): Promise<GiteaServer> {
-    const binary = buildTool(["gitea"]);
-    const staticRoot = buildTool(["--dir", "gitea"]);
+    const binary = goToolBinary("gitea");
+    const staticRoot = goToolModuleDir("gitea");
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "airgap-gitea-"));
     const keep = opts.keepWorkDir || process.env.AIRGAP_E2E_KEEP === "1";
     const config = path.join(workDir, "app.ini");

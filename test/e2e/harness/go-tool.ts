@@ -1,6 +1,6 @@
-// Servers and tools of tools/servers/pins.txt, as scripts/build-go-tool.sh builds them (once, cached by
-// version under ~/.cache/airgap-platform/tools): the binary's path, or the downloaded module folder for
-// data files such as CRDs.
+// Pinned Go tools (a line of tools/*/pins.txt), as scripts/build-go-tool.sh builds them (once, cached by
+// version under ~/.cache/airgap-platform): the binary's path, or the downloaded module folder for data
+// files such as CRDs, templates and locales.
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { GENERATED_PASSWORD } from "../../helpers/platform-harness";
+import { GENERATED_PASSWORD } from "../../helpers/program-harness";
 import { Cluster, startCluster } from "../harness/cluster";
 import { GiteaServer, startGitea } from "../harness/gitea";
 import { Sshd, startSshd } from "../harness/sshd";

@@ -58,13 +58,13 @@ export class Workspace {
     }
 
     /** Runs `pulumi ARGS` for this stack; output is kept and also streamed when AIRGAP_E2E_VERBOSE is set. */
-    pulumi(args: string[], opts: { input?: string; stackArgs?: boolean } = {}): Promise<CommandResult> {
+    pulumi(args: string[], opts: { input?: string; stackArgs?: boolean; onStdout?: (chunk: string) => void } = {}): Promise<CommandResult> {
         const full = opts.stackArgs === false ? args : [...args, "--stack", this.stack, "--non-interactive"];
-        return runCommand("pulumi", full, { cwd: this.projectDir, env: this.env, input: opts.input });
+        return runCommand("pulumi", full, { cwd: this.projectDir, env: this.env, input: opts.input, onStdout: opts.onStdout });
     }
 
     /** Like pulumi(), but fails with the command's output when it exits non-zero. */
-    async mustPulumi(args: string[], opts: { input?: string; stackArgs?: boolean } = {}): Promise<CommandResult> {
+    async mustPulumi(args: string[], opts: { input?: string; stackArgs?: boolean; onStdout?: (chunk: string) => void } = {}): Promise<CommandResult> {
         const r = await this.pulumi(args, opts);
         if (r.code !== 0) {
             throw new Error(`pulumi ${args.join(" ")} exited ${r.code}\n--- stdout\n${tail(r.stdout)}\n--- stderr\n${tail(r.stderr)}`);
@@ -90,15 +90,17 @@ export class Workspace {
     }
 }
 
-/** Runs a command with stdin, collecting its output. */
-export function runCommand(file: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<CommandResult> {
+/** Runs a command with stdin, collecting its output; `onStdout` sees each chunk as it arrives (to time it). */
+export function runCommand(file: string, args: string[],
+    opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string; onStdout?: (chunk: string) => void }): Promise<CommandResult> {
     const started = Date.now();
     return new Promise((resolve, reject) => {
         const child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ["pipe", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         const verbose = Boolean(process.env.AIRGAP_E2E_VERBOSE);
-        child.stdout.on("data", (d) => { stdout += d; if (verbose) { process.stderr.write(d); } });
+        child.stdout.setEncoding("utf8");
+        child.stdout.on("data", (d: string) => { stdout += d; opts.onStdout?.(d); if (verbose) { process.stderr.write(d); } });
         child.stderr.on("data", (d) => { stderr += d; if (verbose) { process.stderr.write(d); } });
         child.on("error", reject);
         child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, seconds: (Date.now() - started) / 1000 }));

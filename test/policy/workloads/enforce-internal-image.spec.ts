@@ -1,7 +1,7 @@
 // Copyright 2026, airgap-platform authors.
 
 import { workloadEnforceInternalImage as rule } from "../../../policy/workloads";
-import { parseImage } from "../../../policy/lib/workloads";
+import { parseImage } from "../../../lib/image";
 import * as fx from "../fixtures";
 import { assertFinding, assertNoFinding, check } from "../helpers";
 import * as assert from "assert";
@@ -40,6 +40,15 @@ describe(rule.name, () => {
     it("parses registry ports, tags and digests", () => {
         assert.deepStrictEqual(parseImage("192.168.2.2:5000/lumen-api:v1.5.3"), { registry: "192.168.2.2:5000", repository: "lumen-api", tag: "v1.5.3", digest: undefined });
         assert.deepStrictEqual(parseImage("localhost/a/b@sha256:ab"), { registry: "localhost", repository: "a/b", tag: undefined, digest: "sha256:ab" });
-        assert.deepStrictEqual(parseImage("nginx"), { registry: undefined, repository: "nginx", tag: undefined, digest: undefined });
+        assert.deepStrictEqual(parseImage("nginx"), { repository: "nginx", tag: undefined, digest: undefined });
+    });
+
+    it("names the configured registry, never a fixed address, in its messages and remediation", () => {
+        const r = fx.rollout();
+        r.spec.template.spec.containers[0].image = "busybox:1.36";
+        const findings = check(rule, [r], { internalRegistry: "registry.local:5000" });
+        assertFinding(findings, rule.name, "a bare name that resolves to Docker Hub; use registry.local:5000/busybox:<version>");
+        assert.deepStrictEqual(findings.filter((f) => f.message.includes("192.168.2.2")), []);
+        assert.doesNotMatch(rule.remediationSteps, /\d+\.\d+\.\d+\.\d+/);
     });
 });

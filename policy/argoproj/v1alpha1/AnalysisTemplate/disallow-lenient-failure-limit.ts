@@ -12,7 +12,7 @@ interface Config {
  * Warns when failureLimit lets a mostly failing analysis pass. The controller counts failed
  * measurements over the whole run (never consecutively) and fails the metric only when that total
  * exceeds failureLimit: with failureLimit 3 and count 5, three failures out of five still end
- * Successful, and the Rollout goes on. The operator notes' "failureLimit: 3 = 3 consecutive failures"
+ * Successful, and the Rollout goes on. The hand-run runbook's "failureLimit: 3 = 3 consecutive failures"
  * is wrong on both counts.
  */
 export const analysisTemplateDisallowLenientFailureLimit = defineRule<Config>({

@@ -47,7 +47,7 @@ export const analysisTemplateEnforcePrometheusAddress = defineRule<Config>({
     },
     enforcementLevel: "mandatory",
     severity: "medium",
-    remediationSteps: `Set provider.prometheus.address to ${DEFAULT_PROMETHEUS_URL}.`,
+    remediationSteps: "Set provider.prometheus.address to the platform's Prometheus URL (the rule's prometheusUrl; the platform stack exports it as analysisPrometheusUrl).",
     scope: "resource",
     kinds: [...TEMPLATE_KINDS],
     check(entry, ctx, report) {

@@ -35,7 +35,7 @@ export const applicationEnforceInternalRepo = defineRule<Config>({
     },
     enforcementLevel: "mandatory",
     severity: "high",
-    remediationSteps: "Mirror the repository or chart into Gitea (http://192.168.2.2:30300/) or the node registry and point repoURL there.",
+    remediationSteps: "Mirror the repository or chart into the internal Gitea or registry (one of the rule's allowedRepoPrefixes) and point repoURL there.",
     scope: "resource",
     kinds: [APPLICATION, APP_PROJECT],
     check(entry, ctx, report) {
