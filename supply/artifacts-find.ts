@@ -16,7 +16,7 @@ import { packagedChart, renderChart, stackCharts } from "./charts";
 import { compareWithLock, imagesInObjects, updatedLock, UsedImage } from "./find";
 import { chartTag, formatLock, Lock, LockFile, readLock, unresolved } from "./lock";
 import { pinToLock } from "./pins";
-import { artifactNames, chartSettings, coverageProblems, imageSettings } from "./requirements";
+import { artifactNames, chartSettings, ciJobImageBase, coverageProblems, imageSettings } from "./requirements";
 import { missingSources, resolveLock } from "./resolve";
 import { stackFile, stackSettings } from "./stack";
 import { PROJECT_DIR } from "./tools";
@@ -50,7 +50,8 @@ export async function findArtifacts(o: FindOptions): Promise<FindResult> {
     // Render with the digests the stack itself would use, when the lock can give them.
     const rendered = existing && coverageProblems(settings, existing).length === 0 ? pinToLock(settings, existing) : settings;
 
-    const used: UsedImage[] = imageSettings(rendered).map((s) => ({ image: s.internal, where: `setting ${s.path.join(".")}` }));
+    const used: UsedImage[] = [...imageSettings(rendered), ciJobImageBase(settings.registry.address)]
+        .map((s) => ({ image: s.internal, where: `setting ${s.path.join(".")}` }));
     const problems: string[] = [];
     // Charts come from the lock's sources; a new chart is added (without a source) by --write first.
     let lock = o.write ? updatedLock(existing?.lock, settings.registry.address, [], needed(settings), artifactNames(settings), o.platforms) : existing!.lock;

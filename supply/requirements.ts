@@ -4,6 +4,8 @@
 // names (any `*image` / `images.*` setting of an enabled component), every OCI chart, the Trivy database.
 // Read generically, so an image setting added to config.ts is covered without a list to keep in step.
 
+import * as fs from "fs";
+import * as path from "path";
 import type { PlatformSettings } from "../config";
 import { isOciChart } from "../lib/chart";
 import { imageString, resolveImage } from "../lib/image";
@@ -64,6 +66,21 @@ export function chartSettings(settings: PlatformSettings): ChartSetting[] {
             version: String(body.chartVersion).replace(/^v/, ""),
             chart: String(body.chart),
         }));
+}
+
+/** The recipe of the platform repository's CI job image (.gitea/workflows run every job in it). */
+export const CI_JOB_IMAGE_RECIPE = path.join(__dirname, "..", "ci", "job-image", "Containerfile");
+
+/**
+ * The base of the CI job image, on the internal registry: the recipe's `ARG BASE=` default. The job image is
+ * built on the bastion (scripts/ci/build-job-image.sh), so only its base travels in the bundle.
+ */
+export function ciJobImageBase(registry: string, recipe = CI_JOB_IMAGE_RECIPE): ImageSetting {
+    const base = /^ARG BASE=(\S+)\s*$/m.exec(fs.readFileSync(recipe, "utf8"))?.[1];
+    if (base === undefined) {
+        throw new Error(`${recipe} has no 'ARG BASE=<image>' line: the supply cannot tell which base image the CI job image needs`);
+    }
+    return { path: ["ci", "jobImageBase"], value: base, internal: imageString(resolveImage(base, registry)) };
 }
 
 /** The artifacts the program uses: Trivy's database while the runner is on. */

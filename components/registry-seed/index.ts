@@ -28,9 +28,10 @@ export interface RegistrySeedArgs {
 
 /**
  * The lock's charts, images and artifacts pushed from the bundle into the internal registry, by digest, then
- * tagged; whatever the registry already has is skipped, so a re-run pushes nothing. A corrupted or incomplete
- * bundle, or one made for another lock, is refused before anything is pushed, and a failed seed is not
- * recorded, so the next `up` tries again. Charts and workloads name the digests it outputs.
+ * tagged; whatever the registry already has is skipped, so a re-run pushes nothing. An incomplete bundle, or one
+ * made for another lock, is refused before any request; one with a corrupted blob before anything is stored (no
+ * upload is committed before every blob matched: docs/supply.md). A failed seed is not recorded, so the next
+ * `up` tries again. Charts and workloads name the digests it outputs.
  */
 export class RegistrySeed extends pulumi.ComponentResource {
     /** The registry's address, known once the seed is done: charts that name it wait for the seed. */
@@ -107,7 +108,7 @@ export function trivyUnpackCommand(cachePath: string): string {
         + `|| { rm -rf -- "$tmp"; exit 1; }; }`;
 }
 
-/** Pushes the bundle (refusing a bad one before any push), checks the digests, unpacks the Trivy database. */
+/** Pushes the bundle (storing nothing of a bad one), checks the digests, unpacks the Trivy database. */
 export async function seedFromBundle(inputs: SeedInputs): Promise<SeedOutputs> {
     const result = await runOcisupply(inputs.projectDir, [
         "seed", "--layout", inputs.bundle, "--registry", inputs.registry, "--lock-sha256", inputs.lockSha256,

@@ -29,7 +29,8 @@ cp -a node_modules "$context/node_modules"
 sha256sum package-lock.json | cut -d' ' -f1 >"$context/package-lock.sha256"
 mkdir -p "$context/cache"
 cp -a "$AIRGAP_CACHE/toolchain" "$AIRGAP_CACHE/pulumi-home" "$context/cache/"
-rm -rf "$context/cache/toolchain/logs"
+# Build logs stay on the bastion.
+find "$context/cache" -name build.log -delete
 docker build --pull=false --build-arg "REGISTRY=$registry" -f "$recipe" -t "$ref" "$context"
 docker push "$ref"
 echo "[job-image] pushed $(docker image inspect --format '{{index .RepoDigests 0}}' "$ref")"

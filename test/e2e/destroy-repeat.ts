@@ -10,7 +10,7 @@ import * as path from "path";
 import { Cluster, startCluster } from "./harness/cluster";
 import { startSshd } from "./harness/sshd";
 import { GiteaServer } from "./harness/gitea";
-import { realGiteaFor, REGISTRY, STACK_FILE } from "./support/fixture";
+import { giveAdminPassword, realGiteaFor, REGISTRY, STACK_FILE } from "./support/fixture";
 import { prepareE2eSupply } from "../supply/support/e2e-supply";
 import { Workspace } from "./support/pulumi";
 import { customDependencies, shortUrn, slowestSteps, timedPulumi } from "./support/timing";
@@ -29,8 +29,12 @@ function watchTerminatingNamespaces(cluster: Cluster, startedAt: number): Namesp
             try {
                 const list = JSON.parse(await cluster.kubectl(["get", "namespaces", "-o", "json"], { timeoutMs: 10_000 }));
                 for (const ns of list.items.filter((n: any) => n.metadata.deletionTimestamp)) {
-                    for (const c of (ns.status?.conditions ?? []).filter((x: any) => x.status === "True")) {
-                        const note = `${ns.metadata.name}: ${c.type}: ${c.message}`;
+                    // The namespace's own finalizers: spec's `kubernetes` (the namespace controller, once its content is
+                    // gone) and metadata's `foregroundDeletion` (the garbage collector, after a foreground delete).
+                    const own = `finalizers: spec [${ns.spec?.finalizers ?? []}], metadata [${ns.metadata.finalizers ?? []}]`;
+                    const conditions = (ns.status?.conditions ?? []).filter((x: any) => x.status === "True").map((c: any) => `${c.type}: ${c.message}`);
+                    for (const what of [own, ...conditions]) {
+                        const note = `${ns.metadata.name}: ${what}`;
                         if (!seen.has(note)) {
                             seen.add(note);
                             notes.push(`+${((Date.now() - startedAt) / 1000).toFixed(1)} s ${note}`);
@@ -61,6 +65,9 @@ async function main(cycles: number): Promise<void> {
         gitea = await realGiteaFor(ws);
         const config = ["--config-file", ws.configFile];
         for (let i = 1; i <= cycles; i++) {
+            if (i > 1) {
+                await giveAdminPassword(ws, gitea);
+            }
             const up = await timedPulumi(ws, ["up", "--yes", "--skip-preview", ...config]);
             const custom = customDependencies(JSON.parse((await ws.mustPulumi(["stack", "export"])).stdout).deployment.resources);
             const startedAt = Date.now();

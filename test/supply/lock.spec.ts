@@ -1,9 +1,11 @@
 // Copyright 2026, airgap-platform authors.
 
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { chartTag, formatLock, Lock, lockProblems, parseLock, readLock, unresolved } from "../../supply/lock";
-import { coverageProblems } from "../../supply/requirements";
+import { ciJobImageBase, coverageProblems } from "../../supply/requirements";
 import { stackSettings, stackFile } from "../../supply/stack";
 import { PROJECT_DIR } from "../../supply/tools";
 
@@ -72,6 +74,23 @@ describe("artifacts.lock.yaml", () => {
             assert.ok(committed.lock.images.some((i) => /\/gitea:[0-9.]+-rootless$/.test(i.internal)));
             assert.deepStrictEqual(committed.lock.charts.map((c) => `${c.name} ${c.version}`).sort(),
                 ["argo-cd 10.1.1", "argo-rollouts 2.40.9", "gitea 12.7.0", "kube-prometheus-stack 88.5.3"]);
+        });
+
+        it("carries the base of the CI job image that ci/job-image/Containerfile names, with its upstream source", () => {
+            const base = ciJobImageBase(committed.lock.registry);
+            const entry = committed.lock.images.find((i) => i.internal === base.internal);
+            assert.ok(entry, `${base.internal} (the CI job image's base) is not locked`);
+            assert.ok(entry.source && !entry.source.startsWith(R), `${base.internal} has no upstream source`);
+        });
+
+        it("refuses a job-image recipe without its base line, naming the file", () => {
+            const recipe = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "recipe-")), "Containerfile");
+            fs.writeFileSync(recipe, "FROM scratch\n");
+            try {
+                assert.throws(() => ciJobImageBase(R, recipe), (e: Error) => e.message.includes(recipe) && /ARG BASE=/.test(e.message));
+            } finally {
+                fs.rmSync(path.dirname(recipe), { recursive: true, force: true });
+            }
         });
     });
 });

@@ -143,30 +143,51 @@ describe("airgap supply with real registries (find, bundle, seed)", function () 
         assert.strictEqual(fs.readFileSync(path.join(bundle, "artifacts.lock.yaml"), "utf8"), fs.readFileSync(lockFile, "utf8"));
     });
 
-    it("stops at a tampered blob before it is stored or any manifest or tag is pushed; refuses an incomplete bundle or one made for another lock before any request", async () => {
+    it("stores nothing of a bundle with a tampered blob (no blob, manifest or tag); refuses an incomplete bundle or one made for another lock before any request", async () => {
         const before = target.requests().length;
+        const blobsDir = path.join(target.dir, "data", "docker", "registry", "v2", "blobs");
+        const stored = () => fs.existsSync(blobsDir) ? fs.readdirSync(blobsDir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith("/data")).sort() : [];
+        const storedBefore = stored();
         const copy = path.join(work, "tampered");
         await run("cp", ["-r", bundle, copy]);
-        const big = fs.readdirSync(path.join(copy, "blobs", "sha256")).map((f) => path.join(copy, "blobs", "sha256", f))
-            .sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
-        const fd = fs.openSync(big, "r+");
-        fs.writeSync(fd, Buffer.from("tampered"), 0, 8, 1000);
-        fs.closeSync(fd);
-        // Blobs are hashed as they upload (docs/supply.md, "The seed"): the tampered one is found on its way.
-        const tampered = path.basename(big);
-        await assert.rejects(seed(copy), new RegExp(`seeding failed \\(exit 4\\): corrupted bundle: blob sha256:${tampered} of .* has sha256 [a-f0-9]{64} .*no manifest or tag was pushed`));
-        // The uploads it stopped are logged once the registry has read what reached it: wait for the log to settle.
-        for (let n = -1, stable = 0; stable < 5; await sleep(200)) {
-            stable = target.requests().length === n ? stable + 1 : 0;
-            n = target.requests().length;
+        const blobFile = (hex: string) => path.join(copy, "blobs", "sha256", hex);
+        const bySize = fs.readdirSync(path.join(copy, "blobs", "sha256")).sort((a, b) => fs.statSync(blobFile(b)).size - fs.statSync(blobFile(a)).size);
+        // Configs and layers (a manifest is hashed before any request): the uploads go largest first, and a pass
+        // hashes, from the smallest, every blob whose upload has not begun (docs/supply.md, "A blob that does not
+        // match its digest"). The largest is found by its own upload while the others hold their last bytes; the
+        // smallest by the pass.
+        const content = new Set(bySize.flatMap((hex) => {
+            try {
+                const m = JSON.parse(fs.readFileSync(blobFile(hex), "utf8"));
+                return Array.isArray(m.layers) ? [m.config, ...m.layers].map((d: { digest: string }) => d.digest.slice("sha256:".length)) : [];
+            } catch {
+                return [];
+            }
+        }));
+        const targets = bySize.filter((hex) => content.has(hex) && fs.statSync(blobFile(hex)).size > 0);
+        for (const tampered of [targets[0], targets[targets.length - 1]]) {
+            const original = fs.readFileSync(blobFile(tampered));
+            const fd = fs.openSync(blobFile(tampered), "r+");
+            fs.writeSync(fd, Buffer.from("tampered"), 0, Math.min(8, original.length), Math.min(1000, original.length - Math.min(8, original.length)));
+            fs.closeSync(fd);
+            const from = target.requests().length;
+            await assert.rejects(seed(copy), new RegExp(`seeding failed \\(exit 4\\): corrupted bundle: blob sha256:${tampered} of .* has sha256 [a-f0-9]{64} \\(nothing of this seed was stored: no blob was committed, no manifest or tag was pushed\\)`));
+            // The uploads it stopped are logged once the registry has read what reached it: wait for the log to settle.
+            for (let n = -1, stable = 0; stable < 5; await sleep(200)) {
+                stable = target.requests().length === n ? stable + 1 : 0;
+                n = target.requests().length;
+            }
+            const sent = target.requests().slice(from);
+            if (tampered === targets[0]) {
+                assert.ok(sent.filter((r) => r.method === "POST" && r.path.includes("/blobs/uploads/")).length > 1, "the seed did start several uploads, so the checks below can fail");
+            }
+            assert.deepStrictEqual(sent.filter((r) => r.method === "PUT"), [], "no upload was committed, no manifest or tag pushed");
+            assert.deepStrictEqual(sent.filter((r) => r.path.includes("/manifests/") && r.method !== "HEAD"), [], "no manifest or tag was pushed");
+            assert.deepStrictEqual(stored(), storedBefore, "the registry stored no blob of this seed, good or tampered");
+            fs.writeFileSync(blobFile(tampered), original);
         }
-        const sent = target.requests().slice(before);
-        assert.ok(sent.some((r) => r.method === "POST"), "the seed did upload, so the checks below can fail");
-        assert.deepStrictEqual(sent.filter((r) => r.path.includes("/manifests/") && r.method !== "HEAD"), [], "no manifest or tag was pushed");
-        assert.deepStrictEqual(sent.filter((r) => r.method === "PUT" && r.path.includes(tampered)), [], "the tampered blob's upload was never committed");
-        assert.ok(!fs.existsSync(path.join(target.dir, "data", "docker", "registry", "v2", "blobs", "sha256", tampered.slice(0, 2), tampered)), "the registry never stored the tampered blob");
         const asked = target.requests().length;
-        fs.rmSync(big);
+        fs.rmSync(blobFile(targets[0]));
         await assert.rejects(seed(copy), /nothing was pushed: incomplete bundle: .*blob sha256:[a-f0-9]+ is missing/);
         await assert.rejects(seed(bundle, "0".repeat(64)), /nothing was pushed: the bundle .* was made for the lock with sha256 [a-f0-9]{64}, but the stack's lock has sha256 0{64}/);
         assert.strictEqual(target.requests().length, asked, "an incomplete bundle or another lock's: the registry saw no request");

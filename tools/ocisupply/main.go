@@ -67,9 +67,9 @@ func (r refusal) Error() string { return r.msg }
 
 func refuse(format string, args ...any) error { return refusal{fmt.Sprintf(format, args...)} }
 
-// corruption is a blob of the bundle found, while the seed uploads it, not to match its digest: exit code 4.
-// That blob never reached the registry whole and no manifest or tag was pushed; blobs uploaded before it
-// stay in the registry, unreferenced (a later seed skips them, the registry's garbage collection removes them).
+// corruption is a blob of the bundle found, once the seed has started its uploads, not to match its digest: exit
+// code 4. No upload was committed and no manifest or tag pushed (each upload's last read waits for every blob to
+// match), unless the blob changed after the seed had verified it: then the message says so.
 type corruption struct{ msg string }
 
 func (c corruption) Error() string { return c.msg }

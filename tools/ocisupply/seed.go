@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -37,7 +38,11 @@ type seedResult struct {
 	Bytes   int64    `json:"bytes"`
 	Seconds float64  `json:"seconds"`
 	// Checked is when the checks before any request (structure, manifests, lock) finished, in seconds.
-	Checked   float64 `json:"checked"`
+	Checked float64 `json:"checked"`
+	// Verified is when every blob to upload had matched, and Held the longest an upload's last read waited for
+	// that, in seconds (0 when no upload reached its end before).
+	Verified  float64 `json:"verified"`
+	Held      float64 `json:"held"`
 	MaxRssKiB int64   `json:"maxRssKiB"`
 }
 
@@ -57,7 +62,7 @@ func runSeed(args []string) error {
 	start := time.Now()
 
 	// Up to the first request everything only reads: an incomplete bundle, a corrupted manifest, a bundle for
-	// another lock or registry is refused before the registry is asked anything. Blobs are hashed as they upload.
+	// another lock or registry is refused before the registry is asked anything. Blobs are hashed beside the uploads.
 	s, err := openStore(*root)
 	if err != nil {
 		return err
@@ -107,14 +112,10 @@ func runSeed(args []string) error {
 		return err
 	}
 	out := seedResult{Digests: map[string]string{}, Pushed: []string{}, Tagged: []string{}}
-	// Blobs first, all of them through one pool of `jobs` uploads (the registry skips none twice: each repository
-	// and digest once), each verified as it is read (verifyingReader); a blob the registry already has is not
-	// read at all. Manifests follow only once every blob arrived whole and verified.
-	type upload struct {
-		repo name.Repository
-		blob v1.Descriptor
-		of   string
-	}
+	// Blobs first, all of them through one pool of `jobs` uploads (each repository and digest once), each hashed
+	// as it streams. Beside them, from the start, a pass hashes the blobs whose upload has not begun (verification);
+	// every upload's last read waits until all blobs matched (verifyingReader), so none is committed before. A blob
+	// the registry already has is not read at all. Manifests follow only once every blob arrived whole.
 	seen := map[string]bool{}
 	var uploads []upload
 	for i, a := range arts {
@@ -131,10 +132,25 @@ func runSeed(args []string) error {
 			}
 		}
 	}
+	// Largest first: an upload that reaches its last read before all blobs matched holds its transfer until then,
+	// and a small blob would get there at once; the largest also set how long the uploads take in all.
+	sort.SliceStable(uploads, func(i, j int) bool { return uploads[i].blob.Size > uploads[j].blob.Size })
+	ctx, cancel := context.WithCancelCause(regs.ctx)
+	defer cancel(nil)
+	present := func(ctx context.Context, u upload) bool {
+		l, err := puller.Layer(ctx, u.repo.Digest(u.blob.Digest.String()))
+		if err != nil {
+			return false
+		}
+		have, err := partial.Exists(l)
+		return err == nil && have
+	}
+	pass := startVerification(ctx, cancel, s, uploads, present, start)
 	var mu sync.Mutex
-	err = inParallel(regs.ctx, *jobs, len(uploads), func(ctx context.Context, i int) error {
+	err = inParallel(ctx, *jobs, len(uploads), func(ctx context.Context, i int) error {
 		u := uploads[i]
-		layer, err := partial.CompressedToLayer(fileBlob{s, u.blob, u.of})
+		pass.begin(i)
+		layer, err := partial.CompressedToLayer(fileBlob{s, u, ctx, pass})
 		if err != nil {
 			return err
 		}
@@ -145,14 +161,24 @@ func runSeed(args []string) error {
 			}
 			return fmt.Errorf("pushing blob %s to %s: %w", u.blob.Digest, u.repo, err)
 		}
+		// Uploaded after every blob matched, or found in the registry without reading it.
+		pass.settle(i)
 		mu.Lock()
 		out.Bytes += u.blob.Size
 		mu.Unlock()
 		return nil
 	})
 	if err != nil {
+		pass.fail(err) // unless the verification ended already: then its own error (or success) stands
+	}
+	<-pass.done
+	if pass.err != nil {
+		return pass.err
+	}
+	if err != nil {
 		return err
 	}
+	out.Verified, out.Held = pass.finished.Seconds(), time.Duration(pass.held.Load()).Seconds()
 	// Then each entry's manifests, by tag. A missing entry is pushed whole (go-containerregistry writes an
 	// index's manifests by digest before the index, so the tag appears only once the entry is complete); a
 	// present entry's tag is set only where it does not already point at the locked digest.
@@ -248,32 +274,181 @@ func maxRssKiB() int64 {
 	return -1
 }
 
+// upload is one blob to push into one repository; of names an entry that uses it (for messages).
+type upload struct {
+	repo name.Repository
+	blob v1.Descriptor
+	of   string
+}
+
+// verification knows, for the uploads of one seed, which blobs are known to match: each is hashed either by the
+// pass, which runs beside the uploads from the last one backwards and leaves a blob whose upload has begun to
+// that upload's reader, or by that reader. A blob the registry already has needs neither. done is closed once:
+// when every upload is settled so (err nil), or when a blob does not match or an upload failed (err).
+type verification struct {
+	uploads  []upload
+	stop     context.CancelCauseFunc
+	start    time.Time
+	mu       sync.Mutex
+	begun    []bool
+	settled  []bool
+	left     int
+	over     bool
+	done     chan struct{}
+	err      error
+	finished time.Duration
+	// held is the longest an upload's last read waited for the others, in nanoseconds.
+	held atomic.Int64
+}
+
+// startVerification starts the pass over the uploads; a blob that does not match cancels them (stop).
+func startVerification(ctx context.Context, stop context.CancelCauseFunc, s *store, uploads []upload, present func(context.Context, upload) bool, start time.Time) *verification {
+	v := &verification{uploads: uploads, stop: stop, start: start, begun: make([]bool, len(uploads)),
+		settled: make([]bool, len(uploads)), left: len(uploads), done: make(chan struct{})}
+	v.mu.Lock()
+	v.endIfSettled()
+	v.mu.Unlock()
+	// One goroutine: hashing on one core outruns the uploads several times; a second would take CPU from them.
+	go func() {
+		for i := len(uploads) - 1; i >= 0 && ctx.Err() == nil; i-- {
+			u := uploads[i]
+			v.mu.Lock()
+			leave := v.begun[i] || v.settled[i]
+			v.mu.Unlock()
+			if leave {
+				continue
+			}
+			if present(ctx, u) {
+				v.settle(i)
+				continue
+			}
+			what, err := s.mismatch(u.blob.Digest)
+			switch {
+			case err != nil:
+				v.fail(fmt.Errorf("reading blob %s of %s: %w (no blob of this seed was committed, no manifest or tag was pushed)", u.blob.Digest, u.of, err))
+			case what != "":
+				v.fail(corrupted(u, what, false))
+			default:
+				v.match(u.blob.Digest)
+			}
+		}
+	}()
+	return v
+}
+
+// begin marks an upload as begun: its own reader hashes its blob, so the pass leaves it.
+func (v *verification) begin(i int) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.begun[i] = true
+}
+
+// settle marks an upload whose blob needs no more checking.
+func (v *verification) settle(i int) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.settleLocked(i)
+}
+
+// match records a blob hashed to its digest: every upload of it is settled.
+func (v *verification) match(d v1.Hash) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for i, u := range v.uploads {
+		if u.blob.Digest == d {
+			v.settleLocked(i)
+		}
+	}
+}
+
+func (v *verification) settleLocked(i int) {
+	if !v.settled[i] {
+		v.settled[i] = true
+		v.left--
+		v.endIfSettled()
+	}
+}
+
+func (v *verification) endIfSettled() {
+	if v.left == 0 && !v.over {
+		v.over, v.finished = true, time.Since(v.start)
+		close(v.done)
+	}
+}
+
+// fail ends the verification with err, unless it already ended, and cancels the uploads.
+func (v *verification) fail(err error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if !v.over {
+		v.over, v.err, v.finished = true, err, time.Since(v.start)
+		close(v.done)
+		v.stop(err)
+	}
+}
+
+// wait holds until every upload is settled or the verification failed (its error), or ctx is cancelled.
+func (v *verification) wait(ctx context.Context) error {
+	began := time.Now()
+	select {
+	case <-v.done:
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+	for held := int64(time.Since(began)); ; {
+		was := v.held.Load()
+		if held <= was || v.held.CompareAndSwap(was, held) {
+			break
+		}
+	}
+	return v.err
+}
+
+// passed is true once every upload is settled.
+func (v *verification) passed() bool {
+	select {
+	case <-v.done:
+		return v.err == nil
+	default:
+		return false
+	}
+}
+
+// corrupted is the error for a blob of the bundle that does not match its digest. Before every upload was settled
+// none has handed over its last byte, so nothing of the seed is stored; after that, the blob changed since.
+func corrupted(u upload, what string, afterPass bool) error {
+	if afterPass {
+		return corruption{fmt.Sprintf("corrupted bundle: blob %s of %s %s, but it matched when the seed verified every blob: it changed while the seed ran (its upload stopped before its last byte and no manifest or tag was pushed; blobs that completed before it stay in the registry, unreferenced)", u.blob.Digest, u.of, what)}
+	}
+	return corruption{fmt.Sprintf("corrupted bundle: blob %s of %s %s (nothing of this seed was stored: no blob was committed, no manifest or tag was pushed)", u.blob.Digest, u.of, what)}
+}
+
 // fileBlob is one blob of the bundle as a layer that remote can upload, read from its file as it goes and
 // verified on the way.
 type fileBlob struct {
-	s  *store
-	d  v1.Descriptor
-	of string
+	s    *store
+	u    upload
+	ctx  context.Context
+	pass *verification
 }
 
-func (b fileBlob) Digest() (v1.Hash, error)            { return b.d.Digest, nil }
-func (b fileBlob) Size() (int64, error)                { return b.d.Size, nil }
-func (b fileBlob) MediaType() (types.MediaType, error) { return b.d.MediaType, nil }
+func (b fileBlob) Digest() (v1.Hash, error)            { return b.u.blob.Digest, nil }
+func (b fileBlob) Size() (int64, error)                { return b.u.blob.Size, nil }
+func (b fileBlob) MediaType() (types.MediaType, error) { return b.u.blob.MediaType, nil }
 func (b fileBlob) Compressed() (io.ReadCloser, error) {
-	f, err := os.Open(b.s.blobPath(b.d.Digest))
+	f, err := os.Open(b.s.blobPath(b.u.blob.Digest))
 	if err != nil {
 		return nil, err
 	}
-	return &verifyingReader{file: f, want: b.d, of: b.of, hash: sha256.New(), left: b.d.Size}, nil
+	return &verifyingReader{blobFile: b, file: f, hash: sha256.New(), left: b.u.blob.Size}, nil
 }
 
 // verifyingReader reads a blob for its upload, hashing it on the way, and hands over the bytes of its last
-// read only once the whole blob matches its descriptor (size and sha256). A blob that does not match therefore
-// never reaches the registry whole: its upload stops short and is never committed, whatever the registry checks.
+// read only once the whole blob matches its descriptor (size and sha256) and the pass over every blob of the
+// seed matched too. Until then the registry has no whole blob to commit, whatever it checks.
 type verifyingReader struct {
+	blobFile fileBlob
 	file     *os.File
-	want     v1.Descriptor
-	of       string
 	hash     hash.Hash
 	left     int64
 	verified bool
@@ -283,6 +458,7 @@ func (r *verifyingReader) Read(p []byte) (int, error) {
 	if r.verified {
 		return 0, io.EOF
 	}
+	b := r.blobFile
 	if int64(len(p)) > r.left {
 		p = p[:r.left]
 	}
@@ -291,17 +467,21 @@ func (r *verifyingReader) Read(p []byte) (int, error) {
 	r.left -= int64(n)
 	switch {
 	case err == io.EOF || err == io.ErrUnexpectedEOF:
-		return 0, r.corrupted(fmt.Sprintf("has %d bytes, the manifest says %d", r.want.Size-r.left, r.want.Size))
+		return 0, r.corrupted(fmt.Sprintf("has %d bytes, the manifest says %d", b.u.blob.Size-r.left, b.u.blob.Size))
 	case err != nil:
 		return 0, err
 	case r.left > 0:
 		return n, nil
 	}
 	if extra, _ := r.file.Read(make([]byte, 1)); extra > 0 {
-		return 0, r.corrupted(fmt.Sprintf("is longer than the %d bytes the manifest says", r.want.Size))
+		return 0, r.corrupted(fmt.Sprintf("is longer than the %d bytes the manifest says", b.u.blob.Size))
 	}
-	if got := hex.EncodeToString(r.hash.Sum(nil)); got != r.want.Digest.Hex {
+	if got := hex.EncodeToString(r.hash.Sum(nil)); got != b.u.blob.Digest.Hex {
 		return 0, r.corrupted("has sha256 " + got)
+	}
+	b.pass.match(b.u.blob.Digest)
+	if err := b.pass.wait(b.ctx); err != nil {
+		return 0, err
 	}
 	r.verified = true
 	return n, nil
@@ -310,5 +490,5 @@ func (r *verifyingReader) Read(p []byte) (int, error) {
 func (r *verifyingReader) Close() error { return r.file.Close() }
 
 func (r *verifyingReader) corrupted(what string) error {
-	return corruption{fmt.Sprintf("corrupted bundle: blob %s of %s %s (found while uploading it: that upload was stopped before its last byte, and no manifest or tag was pushed)", r.want.Digest, r.of, what)}
+	return corrupted(r.blobFile.u, what, r.blobFile.pass.passed())
 }

@@ -161,7 +161,7 @@ type artifact struct {
 }
 
 // inspect reads index.json and walks every manifest, hashing it and checking that each blob it references
-// is present with its size. It does not hash the other blobs (verify does, the seed as it uploads them).
+// is present with its size. It does not hash the other blobs (verify does, the seed beside its uploads).
 func (s *store) inspect() (lockSha256 string, arts []artifact, err error) {
 	ii, err := s.path.ImageIndex()
 	if err != nil {
@@ -296,17 +296,26 @@ func (s *store) hashBlobs(arts []artifact, jobs int) error {
 			continue
 		}
 		g.Go(func() error {
-			got, _, err := hashFile(s.blobPath(h))
+			what, err := s.mismatch(h)
 			if err != nil {
 				return refuse("incomplete bundle: %s: %v", ref, err)
 			}
-			if got != h {
-				return refuse("corrupted bundle: blob %s of %s has sha256 %s", h, ref, got.Hex)
+			if what != "" {
+				return refuse("corrupted bundle: blob %s of %s %s", h, ref, what)
 			}
 			return nil
 		})
 	}
 	return g.Wait()
+}
+
+// mismatch hashes one blob and says how it differs from its digest ("" when it matches).
+func (s *store) mismatch(h v1.Hash) (string, error) {
+	got, _, err := hashFile(s.blobPath(h))
+	if err != nil || got == h {
+		return "", err
+	}
+	return "has sha256 " + got.Hex, nil
 }
 
 // sums renders the sha256 list (`sha256sum -c` reads it): every blob, index.json and the lock.

@@ -51,29 +51,37 @@ export function revealed(value: any): any {
 /**
  * Starts a real Gitea for the stack's content resources (giteaContent.apiUrl) while its chart goes to the cluster,
  * whose fake nodes run no pods. The admin gets the stack's generated password as the chart's configure-gitea step
- * would: generated first (a targeted up of that one resource), then set through Gitea's API.
+ * would: see giveAdminPassword.
  */
 export async function realGiteaFor(ws: Workspace): Promise<GiteaServer> {
     const gitea = await startGitea();
     try {
         await ws.mustPulumi(["config", "set", "--path", "airgap-platform:giteaContent.apiUrl", gitea.url, "--config-file", ws.configFile]);
-        const component = `urn:pulumi:${ws.stack}::airgap-platform::airgap:index:Gitea::gitea`;
-        const urn = `urn:pulumi:${ws.stack}::airgap-platform::airgap:index:Gitea$${GENERATED_PASSWORD}::gitea-admin-password`;
-        // A targeted child needs its parent targeted too. The password has no dependency, so it is created first;
-        // the same run then stops at the charts, whose registry address only the untargeted registry steps produce,
-        // so what counts is the password in the state, not the run's exit code.
-        const targeted = await ws.pulumi(["up", "--yes", "--skip-preview", "--target", component, "--target", urn, "--config-file", ws.configFile]);
-        const state = JSON.parse((await ws.mustPulumi(["stack", "export", "--show-secrets"])).stdout);
-        const password = (state.deployment.resources ?? []).find((r: any) => r.urn === urn)?.outputs.result;
-        if (password === undefined) {
-            throw new Error(`the targeted up did not create ${urn}:\n${tail(targeted.stdout)}\n${tail(targeted.stderr)}`);
-        }
-        await gitea.setAdminPassword(revealed(password));
+        await giveAdminPassword(ws, gitea);
         return gitea;
     } catch (e) {
         await gitea.stop();
         throw e;
     }
+}
+
+/**
+ * Gives Gitea's admin the stack's generated password: generated first (a targeted up of that one resource), then set
+ * through Gitea's API. Again after a destroy, which drops the password, before the next up.
+ */
+export async function giveAdminPassword(ws: Workspace, gitea: GiteaServer): Promise<void> {
+    const component = `urn:pulumi:${ws.stack}::airgap-platform::airgap:index:Gitea::gitea`;
+    const urn = `urn:pulumi:${ws.stack}::airgap-platform::airgap:index:Gitea$${GENERATED_PASSWORD}::gitea-admin-password`;
+    // A targeted child needs its parent targeted too. The password has no dependency, so it is created first;
+    // the same run then stops at the charts, whose registry address only the untargeted registry steps produce,
+    // so what counts is the password in the state, not the run's exit code.
+    const targeted = await ws.pulumi(["up", "--yes", "--skip-preview", "--target", component, "--target", urn, "--config-file", ws.configFile]);
+    const state = JSON.parse((await ws.mustPulumi(["stack", "export", "--show-secrets"])).stdout);
+    const password = (state.deployment.resources ?? []).find((r: any) => r.urn === urn)?.outputs.result;
+    if (password === undefined) {
+        throw new Error(`the targeted up did not create ${urn}:\n${tail(targeted.stdout)}\n${tail(targeted.stderr)}`);
+    }
+    await gitea.setAdminPassword(revealed(password));
 }
 
 /** Brings up a cluster, node-1's stand-in, a real Gitea and a stack workspace, and tears all of it down after. */

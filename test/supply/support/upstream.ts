@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { PlatformSettings } from "../../../config";
 import { Lock } from "../../../supply/lock";
-import { imageSettings } from "../../../supply/requirements";
+import { ciJobImageBase, imageSettings } from "../../../supply/requirements";
 import { PROJECT_DIR, toolPath } from "../../../supply/tools";
 import { run } from "../../e2e/harness/cluster";
 
@@ -109,12 +109,13 @@ export const TEST_CHARTS = ["gitea", "kube-prometheus-stack", "argo-rollouts", "
 
 /**
  * Puts on `upstream` everything a stack names, at the same paths as on its internal registry: one image per
- * image setting (`bigImages` get `bigBytes`, gitea's is a two-platform index), the test charts under
+ * image setting and the CI job image's base (`bigImages` get `bigBytes`, gitea's is a two-platform index), the test charts under
  * oci://<upstream>/charts, a Trivy database stand-in. Returns each chart's packaged .tgz.
  */
 export async function populateUpstream(upstream: string, settings: PlatformSettings, workDir: string, big: { images: string[]; bytes: number } = { images: [], bytes: 0 }): Promise<Map<string, string>> {
     const internal = settings.registry.address;
-    const paths = [...new Set(imageSettings(settings).map((s) => s.internal.slice(internal.length + 1)))];
+    const named = [...imageSettings(settings), ciJobImageBase(internal)];
+    const paths = [...new Set(named.map((s) => s.internal.slice(internal.length + 1)))];
     for (const p of paths) {
         const ref = `${upstream}/${p}`;
         if (p.startsWith("gitea:")) {
