@@ -9,12 +9,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { startCluster } from "./harness/cluster";
-import { startSshd } from "./harness/sshd";
-import { GiteaServer } from "./harness/gitea";
-import { POLICY, realGiteaFor, REGISTRY, STACK_FILE } from "./support/fixture";
-import { prepareE2eSupply } from "../supply/support/e2e-supply";
-import { ROOT, Workspace } from "./support/pulumi";
+import { POLICY, withBenchStack } from "./support/fixture";
+import { ROOT } from "./support/pulumi";
 import { criticalPath, customDependencies, printPhases, shortUrn, slowestSteps, stepTimes, TimedCommand, timedPulumi } from "./support/timing";
 
 function printSlowest(command: TimedCommand, custom: Map<string, string[]>, count: number): void {
@@ -57,15 +53,7 @@ async function printPluginStarts(env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 async function main(): Promise<void> {
-    fs.rmSync("/tmp/airgap-e2e", { recursive: true, force: true });
-    await prepareE2eSupply(STACK_FILE);
-    const cluster = await startCluster({ workers: 1 });
-    const sshd = await startSshd({ port: REGISTRY.sshPort });
-    const ws = new Workspace("bench", STACK_FILE, { KUBECONFIG: cluster.kubeconfigPath, PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" });
-    let gitea: GiteaServer | undefined;
-    try {
-        await ws.init({ "airgap-platform:sshPrivateKey": sshd.privateKey });
-        gitea = await realGiteaFor(ws);
+    await withBenchStack("bench", { workers: 1 }, async ({ ws }) => {
         const config = ["--config-file", ws.configFile];
         const preview = await timedPulumi(ws, ["preview", ...POLICY, ...config]);
         const firstUp = await timedPulumi(ws, ["up", "--yes", "--skip-preview", ...config]);
@@ -101,13 +89,7 @@ async function main(): Promise<void> {
         printSlowest(destroy, dependencies, 5);
         await printPluginStarts(ws.env);
         console.log(`\nthe commands' stamped events: ${saved}/*.json`);
-    } finally {
-        await ws.pulumi(["destroy", "--yes", "--config-file", ws.configFile]);
-        ws.remove();
-        await gitea?.stop();
-        await sshd.stop();
-        await cluster.stop();
-    }
+    });
 }
 
 if (require.main === module) {

@@ -7,12 +7,8 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { Cluster, startCluster } from "./harness/cluster";
-import { startSshd } from "./harness/sshd";
-import { GiteaServer } from "./harness/gitea";
-import { giveAdminPassword, realGiteaFor, REGISTRY, STACK_FILE } from "./support/fixture";
-import { prepareE2eSupply } from "../supply/support/e2e-supply";
-import { Workspace } from "./support/pulumi";
+import { Cluster } from "./harness/cluster";
+import { giveAdminPassword, withBenchStack } from "./support/fixture";
 import { customDependencies, shortUrn, slowestSteps, timedPulumi } from "./support/timing";
 
 interface NamespaceWatch {
@@ -52,17 +48,9 @@ function watchTerminatingNamespaces(cluster: Cluster, startedAt: number): Namesp
 }
 
 async function main(cycles: number): Promise<void> {
-    fs.rmSync("/tmp/airgap-e2e", { recursive: true, force: true });
-    await prepareE2eSupply(STACK_FILE);
     const logsDir = fs.mkdtempSync("/tmp/airgap-destroy-logs-");
-    const cluster = await startCluster({ workers: 1, logsDir });
-    const sshd = await startSshd({ port: REGISTRY.sshPort });
-    const ws = new Workspace("destroy", STACK_FILE, { KUBECONFIG: cluster.kubeconfigPath, PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" });
-    let gitea: GiteaServer | undefined;
     const times: number[] = [];
-    try {
-        await ws.init({ "airgap-platform:sshPrivateKey": sshd.privateKey });
-        gitea = await realGiteaFor(ws);
+    await withBenchStack("destroy", { workers: 1, logsDir }, async ({ cluster, ws, gitea }) => {
         const config = ["--config-file", ws.configFile];
         for (let i = 1; i <= cycles; i++) {
             if (i > 1) {
@@ -85,13 +73,7 @@ async function main(cycles: number): Promise<void> {
         const sorted = [...times].sort((a, b) => a - b);
         console.log(`\n${cycles} destroys (s): ${times.map((t) => t.toFixed(1)).join(", ")}; median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)}, max ${sorted[sorted.length - 1].toFixed(1)}`);
         console.log(`component logs: ${path.join(logsDir)} (copied when the cluster stops)`);
-    } finally {
-        await ws.pulumi(["destroy", "--yes", "--config-file", ws.configFile]);
-        ws.remove();
-        await gitea?.stop();
-        await sshd.stop();
-        await cluster.stop();
-    }
+    });
 }
 
 if (require.main === module) {

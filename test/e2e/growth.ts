@@ -9,11 +9,7 @@
 
 import * as fs from "fs";
 import { parseDocument } from "yaml";
-import { GiteaServer } from "./harness/gitea";
-import { startCluster } from "./harness/cluster";
-import { startSshd } from "./harness/sshd";
-import { POLICY, realGiteaFor, REGISTRY, STACK_FILE } from "./support/fixture";
-import { prepareE2eSupply } from "../supply/support/e2e-supply";
+import { POLICY, REGISTRY, withBenchStack } from "./support/fixture";
 import { Workspace } from "./support/pulumi";
 import { maxConcurrent, stepTimes, TimedCommand, timedPulumi } from "./support/timing";
 
@@ -71,15 +67,7 @@ async function measure(ws: Workspace, items: number): Promise<Row> {
 }
 
 async function main(): Promise<void> {
-    fs.rmSync("/tmp/airgap-e2e", { recursive: true, force: true });
-    await prepareE2eSupply(STACK_FILE);
-    const cluster = await startCluster({ workers: 1 });
-    const sshd = await startSshd({ port: REGISTRY.sshPort });
-    const ws = new Workspace("growth", STACK_FILE, { KUBECONFIG: cluster.kubeconfigPath, PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" });
-    let gitea: GiteaServer | undefined;
-    try {
-        await ws.init({ "airgap-platform:sshPrivateKey": sshd.privateKey });
-        gitea = await realGiteaFor(ws);
+    await withBenchStack("growth", { workers: 1 }, async ({ ws }) => {
 
         const appRows: Row[] = [];
         for (const count of APPLICATION_COUNTS) {
@@ -104,13 +92,7 @@ async function main(): Promise<void> {
             console.log(`  ${row.items} nodes: ${trust.length} trust steps created, at most ${maxConcurrent(trust)} at once,`
                 + ` all within ${span.toFixed(2)} s (the longest alone ${longest.toFixed(2)} s)`);
         }
-    } finally {
-        await ws.pulumi(["destroy", "--yes", "--config-file", ws.configFile]);
-        ws.remove();
-        await gitea?.stop();
-        await sshd.stop();
-        await cluster.stop();
-    }
+    });
 }
 
 if (require.main === module) {

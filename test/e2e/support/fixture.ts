@@ -84,6 +84,38 @@ export async function giveAdminPassword(ws: Workspace, gitea: GiteaServer): Prom
     await gitea.setAdminPassword(revealed(password));
 }
 
+/** What a benchmark of the local stack runs against. */
+export interface BenchStack {
+    cluster: Cluster;
+    sshd: Sshd;
+    ws: Workspace;
+    gitea: GiteaServer;
+}
+
+/**
+ * For the benchmarks (outside mocha): a fresh supply bundle, cluster and node-1 stand-in, a stack workspace
+ * whose preview streams JSON, and a real Gitea; runs `body`, then destroys the stack and stops everything.
+ */
+export async function withBenchStack(stack: string, clusterOptions: Parameters<typeof startCluster>[0], body: (b: BenchStack) => Promise<void>): Promise<void> {
+    fs.rmSync("/tmp/airgap-e2e", { recursive: true, force: true });
+    await prepareE2eSupply(STACK_FILE);
+    const cluster = await startCluster(clusterOptions);
+    const sshd = await startSshd({ port: REGISTRY.sshPort });
+    const ws = new Workspace(stack, STACK_FILE, { KUBECONFIG: cluster.kubeconfigPath, PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" });
+    let gitea: GiteaServer | undefined;
+    try {
+        await ws.init({ "airgap-platform:sshPrivateKey": sshd.privateKey });
+        gitea = await realGiteaFor(ws);
+        await body({ cluster, sshd, ws, gitea });
+    } finally {
+        await ws.pulumi(["destroy", "--yes", "--config-file", ws.configFile]);
+        ws.remove();
+        await gitea?.stop();
+        await sshd.stop();
+        await cluster.stop();
+    }
+}
+
 /** Brings up a cluster, node-1's stand-in, a real Gitea and a stack workspace, and tears all of it down after. */
 export function platformFixture(stack: string) {
     const fixture: { cluster?: Cluster; sshd?: Sshd; ws?: Workspace; gitea?: GiteaServer } = {};
