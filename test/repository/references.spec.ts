@@ -62,7 +62,7 @@ describe("repository references", () => {
                 `facts in shared/${"seeds"}/000.txt`,
                 `cd /${"work"}/main && npm test`,
                 `url: file:///${"work"}/x`,
-                "a path such as /srv/work/x, or docs/argo-rollouts.md, is fine",
+                `a path such as /srv/${"work"}/x, or docs/argo-rollouts.md, is fine`,
             ];
             fs.writeFileSync(path.join(dir, "sample.md"), samples.join("\n"));
             fs.writeFileSync(path.join(dir, "blob.bin"), Buffer.from(`\0${samples[0]}`));
