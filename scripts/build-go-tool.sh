@@ -21,7 +21,12 @@ MODE=build
 case "${1:-}" in --dir) MODE=dir; shift ;; --sync) MODE=sync; shift ;; esac
 NAME="${1:?usage: build-go-tool.sh [--dir|--sync] NAME}"
 gt_pin "$NAME" || exit 2
-command -v go >/dev/null || { gt_log "$NAME: go is not on PATH"; exit 1; }
+# An air-gapped bastion has no Go: scripts/airgap-install.sh put the bundle's tools beside pulumi.
+if ! command -v go >/dev/null; then
+  bundled="${AIRGAP_PULUMI_BIN:-}/$GT_OPT_BIN"
+  if [ "$MODE" = build ] && [ -n "${AIRGAP_PULUMI_BIN:-}" ] && [ -x "$bundled" ]; then printf '%s\n' "$bundled"; exit 0; fi
+  gt_log "$NAME: go is not on PATH (and no bundled $GT_OPT_BIN in \$AIRGAP_PULUMI_BIN)"; exit 1
+fi
 gt_go_env
 
 D="$(gt_cache_dir "$NAME")"

@@ -5,7 +5,6 @@
 // scripts/build-go-tool.sh, which only looks them up once they are cached.
 
 import { spawn, spawnSync } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -15,17 +14,14 @@ export const RENDER_KUBE_VERSION = "1.34.0";
 
 const found = new Map<string, string>();
 
-/** Path of a tool of tools/servers/pins.txt, built on first use (needs the Go module proxy then). */
+/**
+ * Path of a tool of tools/servers/pins.txt, built on first use (needs the Go module proxy then); without Go,
+ * the bundled copy that scripts/airgap-install.sh put beside pulumi.
+ */
 export function toolPath(name: "ocisupply" | "helm" | "crane"): string {
     const cached = found.get(name);
     if (cached) {
         return cached;
-    }
-    // An air-gapped bastion has no Go: scripts/airgap-install.sh put the bundle's ocisupply beside pulumi.
-    const bundled = path.join(process.env.AIRGAP_PULUMI_BIN ?? "", name);
-    if (name === "ocisupply" && process.env.AIRGAP_PULUMI_BIN && fs.existsSync(bundled) && spawnSync("go", ["version"]).error) {
-        found.set(name, bundled);
-        return bundled;
     }
     const r = spawnSync("bash", [path.join(PROJECT_DIR, "scripts", "build-go-tool.sh"), name], { encoding: "utf8" });
     if (r.status !== 0) {

@@ -141,6 +141,26 @@ describe("pinned Go tools (scripts/lib/go-tool.sh, real bash)", function () {
         });
     });
 
+    describe("scripts/build-go-tool.sh without Go (the air-gapped bastion)", () => {
+        const withoutGo = (extra: Record<string, string>) => spawnSync("bash", [path.join(ROOT, "scripts", "build-go-tool.sh"), "ocisupply"],
+            { encoding: "utf8", env: { ...env(extra), PATH: "/usr/bin:/bin" } });
+
+        it("prints the bundled binary beside pulumi, and names what is missing when there is none", () => {
+            const bin = fs.mkdtempSync(path.join(os.tmpdir(), "bundled-"));
+            try {
+                const none = withoutGo({ AIRGAP_PULUMI_BIN: bin });
+                assert.strictEqual(none.status, 1);
+                assert.match(none.stderr, /go is not on PATH \(and no bundled ocisupply in \$AIRGAP_PULUMI_BIN\)/);
+                fs.writeFileSync(path.join(bin, "ocisupply"), "#!/bin/sh\n", { mode: 0o755 });
+                const found = withoutGo({ AIRGAP_PULUMI_BIN: bin });
+                assert.strictEqual(found.status, 0, found.stderr);
+                assert.strictEqual(found.stdout, `${path.join(bin, "ocisupply")}\n`);
+            } finally {
+                fs.rmSync(bin, { recursive: true, force: true });
+            }
+        });
+    });
+
     describe("scripts/build-go-tool.sh on a tracked module (real go build)", () => {
         let repo: string;
         let cache: string;
