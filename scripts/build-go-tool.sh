@@ -3,6 +3,7 @@
 # cached, the same way for every tool (scripts/lib/go-tool.sh):
 #   scripts/build-go-tool.sh NAME         builds (or finds) it, prints the binary's path on stdout
 #   scripts/build-go-tool.sh --dir NAME   prints the tool's downloaded module folder (data files, CRDs)
+#   scripts/build-go-tool.sh --test NAME [GO TEST FLAGS]   runs the Go tests of a tracked (./) tool's package
 #   scripts/build-go-tool.sh --sync NAME  maintainer step after a version bump of an `in=` line: makes the
 #                                         tracked tools module require the pinned version (edits its
 #                                         go.mod/go.sum: review and commit them); builds never do this
@@ -18,8 +19,8 @@ export GT_REPO="$REPO"
 . "$REPO/scripts/lib/go-tool.sh"
 
 MODE=build
-case "${1:-}" in --dir) MODE=dir; shift ;; --sync) MODE=sync; shift ;; esac
-NAME="${1:?usage: build-go-tool.sh [--dir|--sync] NAME}"
+case "${1:-}" in --dir) MODE=dir; shift ;; --sync) MODE=sync; shift ;; --test) MODE=test; shift ;; esac
+NAME="${1:?usage: build-go-tool.sh [--dir|--sync|--test] NAME}"
 gt_pin "$NAME" || exit 2
 # An air-gapped bastion has no Go: scripts/airgap-install.sh put the bundle's tools beside pulumi.
 if ! command -v go >/dev/null; then
@@ -59,6 +60,16 @@ else
   SRC="$GT_MOD_DIR"
 fi
 if [ "$MODE" = dir ]; then printf '%s\n' "$GT_MOD_DIR"; exit 0; fi
+if [ "$MODE" = test ]; then
+  [ -n "$SRC_HASH" ] || { gt_log "$NAME: --test runs the tests of a tracked module (./...), $GT_MODULE is not one"; exit 2; }
+  # In a writable copy too, so go.mod and go.sum stay as tracked.
+  WORK="$(mktemp -d "$AIRGAP_CACHE/$GT_AREA/.test-$NAME.XXXXXX")"
+  trap 'rm -rf "$WORK"' EXIT
+  cp -r "$SRC" "$WORK/src"; chmod -R u+w "$WORK/src"
+  shift
+  cd "$WORK/src" && go test "$@" .
+  exit 0
+fi
 
 if [ "$MODE" = sync ]; then
   # The upstream go.mod of k8s.io/kubernetes replaces its staging modules with ./staging/... folders

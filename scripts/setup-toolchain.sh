@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds (or finds cached) the pinned Pulumi toolchain, no downloads but the Go module proxy:
 #   1. pulumi CLI (tools/pulumi/pins.txt: the version of @pulumi/pulumi in package.json)
-#   2. pulumi-language-nodejs (tools/pulumi/pins.txt), installed next to `pulumi`
+#   2. pulumi-language-nodejs (tools/pulumi/pins.txt), installed next to `pulumi` as pulumi-language-nodejs-host,
+#      behind this repository's wrapper (language-host) installed as pulumi-language-nodejs: the wrapper passes
+#      the project's runtime options (typescript, nodeargs, tsconfig) as the flags that host takes
 #   3. pulumi-resource-pulumi-nodejs (dynamic providers) copied from node_modules/@pulumi/pulumi, next to `pulumi`
 #   4. pulumi-resource-kubernetes (tools/providers/pins.txt)
 #   5. `pulumi plugin install resource kubernetes VERSION --file BIN` into PULUMI_HOME
@@ -47,9 +49,13 @@ if [ -n "$PULUMI" ]; then
   [ "$got" = "v$PULUMI_V" ] || { err "  $PULUMI version printed '$got', not v$PULUMI_V"; FAILED+=(pulumi); PULUMI=""; }
 fi
 
-log "[2/5] pulumi-language-nodejs, next to pulumi"
+log "[2/5] pulumi-language-nodejs, next to pulumi: the host, and the wrapper that gives it the project's runtime options"
 tool HOST pulumi-language-nodejs
-[ -z "$HOST" ] || place "$HOST" "$PULUMI_BIN_DIR/pulumi-language-nodejs"
+tool HOST_WRAPPER language-host
+if [ -n "$HOST" ] && [ -n "$HOST_WRAPPER" ]; then
+  place "$HOST" "$PULUMI_BIN_DIR/pulumi-language-nodejs-host"
+  place "$HOST_WRAPPER" "$PULUMI_BIN_DIR/pulumi-language-nodejs"
+fi
 
 log "[3/5] pulumi-resource-pulumi-nodejs, next to pulumi"
 SHIM="$REPO/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"

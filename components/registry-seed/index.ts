@@ -30,7 +30,8 @@ export interface RegistrySeedArgs {
  * The lock's charts, images and artifacts pushed from the bundle into the internal registry, by digest, then
  * tagged; whatever the registry already has is skipped, so a re-run pushes nothing. An incomplete bundle, or one
  * made for another lock, is refused before any request; one with a corrupted blob before anything is stored (no
- * upload is committed before every blob matched: docs/supply.md). A failed seed is not recorded, so the next
+ * upload is committed before a pass beside the uploads matched every blob, and the registry checks each blob's
+ * digest as it commits it: docs/supply.md). A failed seed is not recorded, so the next
  * `up` tries again. Charts and workloads name the digests it outputs.
  */
 export class RegistrySeed extends pulumi.ComponentResource {

@@ -26,12 +26,15 @@ function printSlowest(command: TimedCommand, custom: Map<string, string[]>, coun
 function timeToServe(file: string, env: NodeJS.ProcessEnv): Promise<number> {
     const started = Date.now();
     return new Promise((resolve, reject) => {
-        // The engine address is never dialled before a request comes in.
-        const child = spawn(file, ["127.0.0.1:1"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "ignore"] });
+        // The engine address is never dialled before a request comes in. A plugin may be a script that starts the
+        // server as its child (the dynamic-provider host runs node), so the whole process group is killed.
+        const child = spawn(file, ["127.0.0.1:1"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "ignore"], detached: true });
         child.on("error", reject);
         child.stdout.once("data", () => {
             resolve((Date.now() - started) / 1000);
-            child.kill("SIGKILL");
+            if (child.pid !== undefined) {
+                process.kill(-child.pid, "SIGKILL");
+            }
         });
         child.on("exit", (code) => reject(new Error(`${file} exited ${code} before serving`)));
     });

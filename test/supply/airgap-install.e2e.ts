@@ -163,7 +163,7 @@ describe("air-gapped bastion: install from the bundle, preview with the network 
         assert.strictEqual(execFileSync(path.join(clone, "node_modules", ".bin", "node"), ["--version"], { encoding: "utf8" }).trim(), `v${manifest.node}`);
         assert.ok(!fs.existsSync(path.join(clone, "node_modules", "mocha")), "the production set has no mocha");
         const pulumiBin = path.join(home, ".cache", "airgap-platform", "toolchain", `pulumi-${manifest.toolchain.pulumi}`, "bin");
-        assert.ok(fs.existsSync(path.join(pulumiBin, "pulumi-language-nodejs")) && fs.existsSync(path.join(pulumiBin, "ocisupply")), fs.readdirSync(home, { recursive: true }).join("\n"));
+        assert.ok(["pulumi-language-nodejs", "pulumi-language-nodejs-host", "ocisupply"].every((f) => fs.existsSync(path.join(pulumiBin, f))), fs.readdirSync(home, { recursive: true }).join("\n"));
     });
 
     it("finds the seed's OCI tool from the bundle without Go, and it verifies the supply layout offline", async () => {

@@ -4,12 +4,12 @@
 //
 // About 1 GiB of generated layers on an "upstream" Debian docker-registry, then, in one run: the bundle
 // (upstream -> OCI layout) beside `crane pull --format oci` of the same images; then rounds of the seed
-// (layout -> empty registry, every blob hashed by a pass beside the uploads and again as it uploads, each upload's
-// last read held until the pass matched) beside `crane push --index` of the same layout
+// (layout -> empty registry, each blob's file sent as it is, every blob hashed by a pass beside the uploads, each
+// upload's commit held until the pass matched them all) beside `crane push --index` of the same layout
 // into another empty registry, each on fresh registries and in turn first, and a second seed into the seeded
-// registry. Prints MB/s, each round's ratio and load average, when the pass ended and the longest an upload
-// waited for it, the second seed's time and peak memory (GNU time; VmHWM for the bundle). Criteria: median seed >= 0.9x crane push, second seed < 2 s with no write,
-// peak memory < 300 MB.
+// registry. Prints MB/s, each round's ratio and load average, when the pass ended and the longest a commit
+// waited for it, the client CPU time per GiB of both, the second seed's time and peak memory (GNU time; VmHWM for
+// the bundle). Criteria: median seed >= 0.9x crane push, second seed < 2 s with no write, peak memory < 300 MB.
 
 import { execFile } from "child_process";
 import * as crypto from "crypto";
@@ -23,21 +23,23 @@ import { toolPath } from "../../supply/tools";
 import { startRegistry, TestRegistry } from "./support/registry";
 import { writeLayout } from "./support/upstream";
 
-interface Timed { seconds: number; maxRssKiB: number; stdout: string }
+interface Timed { seconds: number; maxRssKiB: number; cpuSeconds: number; stdout: string }
 
-/** Runs a command under GNU time for its peak memory (max resident set, KiB). */
-function timed(file: string, args: string[], input?: string): Promise<Timed> {
+/** Runs a command under GNU time for its peak memory (max resident set, KiB) and CPU time (user + system). */
+function timed(file: string, args: string[]): Promise<Timed> {
     return new Promise((resolve, reject) => {
         const started = process.hrtime.bigint();
-        const child = execFile("/usr/bin/time", ["-f", "maxrss=%M", file, ...args], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+        const child = execFile("/usr/bin/time", ["-f", "maxrss=%M cpu=%U+%S", file, ...args], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
             if (err) {
                 reject(new Error(`${path.basename(file)} ${args.join(" ")}: ${stderr}`));
                 return;
             }
             const rss = /maxrss=(\d+)/.exec(stderr);
-            resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, maxRssKiB: rss ? Number(rss[1]) : -1, stdout });
+            const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(stderr);
+            resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, maxRssKiB: rss ? Number(rss[1]) : -1, cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : -1, stdout });
         });
-        child.stdin?.end(input ?? "");
+        // No input: closed without a write, which could meet a child already gone (EPIPE).
+        child.stdin?.end();
     });
 }
 
@@ -138,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
         };
         const line = (what: string, rate: number, seconds: number, rss: number) =>
             console.log(`${what.padEnd(54)} ${rate ? `${rate.toFixed(1).padStart(7)} MB/s` : "           "} ${seconds.toFixed(2).padStart(7)} s  peak ${(rss / 1024).toFixed(0).padStart(4)} MiB`);
+        const gib = bytes / 2 ** 30;
         console.log(`\n${(bytes / 1e6).toFixed(0)} MB in ${b.blobs} blobs, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
         line("bundle (ocisupply: upstream -> layout, verified)", mbps(b.fetchedBytes, b.seconds), b.seconds, b.maxRssKiB);
         line("crane pull --format oci (same images)", mbps(bytes, cranePull.seconds), cranePull.seconds, cranePull.maxRssKiB);
@@ -147,7 +150,8 @@ async function main(argv: string[]): Promise<number> {
             line(`round ${r + 1}: crane push --index (same layout, empty registry)`, mbps(bytes, d.crane.seconds), d.crane.seconds, d.crane.maxRssKiB);
             line(`round ${r + 1}: second seed (everything present; ${d.writes} writes)`, 0, d.again.seconds, d.again.maxRssKiB);
             console.log(`${"".padEnd(54)} seed/crane ${(d.crane.seconds / d.seed.seconds).toFixed(2)}, load ${d.load.map((l) => l.toFixed(1)).join(" -> ")}, checks before any request ${(d.seed.checked * 1000).toFixed(0)} ms`);
-            console.log(`${"".padEnd(54)} every blob verified at ${d.seed.verified.toFixed(2)} s, longest upload held for it ${(d.seed.held * 1000).toFixed(0)} ms`);
+            console.log(`${"".padEnd(54)} every blob verified at ${d.seed.verified.toFixed(2)} s, longest commit held for it ${(d.seed.held * 1000).toFixed(0)} ms`);
+            console.log(`${"".padEnd(54)} client CPU (user + system) per GiB: seed ${(d.seed.cpuSeconds / gib).toFixed(2)} s, crane push ${(d.crane.cpuSeconds / gib).toFixed(2)} s`);
         });
         const ratio = median(done.map((d) => d.crane.seconds / d.seed.seconds));
         const slowestAgain = Math.max(...done.map((d) => d.again.seconds));

@@ -41,8 +41,8 @@ describe("airgap supply with real registries (find, bundle, seed)", function () 
     const log: string[] = [];
     const find = (extra: Partial<Parameters<typeof findArtifacts>[0]> = {}) =>
         findArtifacts({ stackFile, lock: lockFile, write: false, offline: false, chartCache, log: (l) => log.push(l), ...extra });
-    const seed = (layout: string, lockSha256 = readLock(lockFile).sha256) => seedFromBundle({
-        projectDir: PROJECT_DIR, bundle: layout, registry: target.address, lockSha256, jobs: 4,
+    const seed = (layout: string, lockSha256 = readLock(lockFile).sha256, jobs = 4) => seedFromBundle({
+        projectDir: PROJECT_DIR, bundle: layout, registry: target.address, lockSha256, jobs,
         expected: Object.fromEntries([...lockedDigests(readLock(lockFile).lock)].map(([ref, digest]) => [ref, digest ?? ""])),
     });
     /** Requests that write to the target registry. */
@@ -152,10 +152,11 @@ describe("airgap supply with real registries (find, bundle, seed)", function () 
         await run("cp", ["-r", bundle, copy]);
         const blobFile = (hex: string) => path.join(copy, "blobs", "sha256", hex);
         const bySize = fs.readdirSync(path.join(copy, "blobs", "sha256")).sort((a, b) => fs.statSync(blobFile(b)).size - fs.statSync(blobFile(a)).size);
-        // Configs and layers (a manifest is hashed before any request): the uploads go largest first, and a pass
-        // hashes, from the smallest, every blob whose upload has not begun (docs/supply.md, "A blob that does not
-        // match its digest"). The largest is found by its own upload while the others hold their last bytes; the
-        // smallest by the pass.
+        // Configs and layers (a manifest is hashed before any request): the uploads go largest first, beside a pass
+        // that hashes every blob to upload in the same order, and each upload's commit waits for that pass
+        // (docs/supply.md, "A blob that does not match its digest"). The largest is found first, often before the
+        // uploads got far; the smallest last, once the pass hashed every other blob. One transfer per blob: by then
+        // the small blobs' bytes have all been sent, so a commit sent before the pass ended would show below.
         const content = new Set(bySize.flatMap((hex) => {
             try {
                 const m = JSON.parse(fs.readFileSync(blobFile(hex), "utf8"));
@@ -171,15 +172,15 @@ describe("airgap supply with real registries (find, bundle, seed)", function () 
             fs.writeSync(fd, Buffer.from("tampered"), 0, Math.min(8, original.length), Math.min(1000, original.length - Math.min(8, original.length)));
             fs.closeSync(fd);
             const from = target.requests().length;
-            await assert.rejects(seed(copy), new RegExp(`seeding failed \\(exit 4\\): corrupted bundle: blob sha256:${tampered} of .* has sha256 [a-f0-9]{64} \\(nothing of this seed was stored: no blob was committed, no manifest or tag was pushed\\)`));
+            await assert.rejects(seed(copy, undefined, targets.length), new RegExp(`seeding failed \\(exit 4\\): corrupted bundle: blob sha256:${tampered} of .* has sha256 [a-f0-9]{64} \\(nothing of this seed was stored: no blob was committed, no manifest or tag was pushed\\)`));
             // The uploads it stopped are logged once the registry has read what reached it: wait for the log to settle.
             for (let n = -1, stable = 0; stable < 5; await sleep(200)) {
                 stable = target.requests().length === n ? stable + 1 : 0;
                 n = target.requests().length;
             }
             const sent = target.requests().slice(from);
-            if (tampered === targets[0]) {
-                assert.ok(sent.filter((r) => r.method === "POST" && r.path.includes("/blobs/uploads/")).length > 1, "the seed did start several uploads, so the checks below can fail");
+            if (tampered === targets[targets.length - 1]) {
+                assert.ok(sent.some((r) => r.method === "PATCH" && r.status === 202), "an upload sent all its bytes before the seed stopped, so the checks below can fail");
             }
             assert.deepStrictEqual(sent.filter((r) => r.method === "PUT"), [], "no upload was committed, no manifest or tag pushed");
             assert.deepStrictEqual(sent.filter((r) => r.path.includes("/manifests/") && r.method !== "HEAD"), [], "no manifest or tag was pushed");
@@ -192,6 +193,30 @@ describe("airgap supply with real registries (find, bundle, seed)", function () 
         await assert.rejects(seed(bundle, "0".repeat(64)), /nothing was pushed: the bundle .* was made for the lock with sha256 [a-f0-9]{64}, but the stack's lock has sha256 0{64}/);
         assert.strictEqual(target.requests().length, asked, "an incomplete bundle or another lock's: the registry saw no request");
         assert.ok(asked > before, "the tampered bundle's seed did ask the registry, so the counts can differ");
+    });
+
+    it("names a blob that changed after the seed verified it: the registry refuses its commit, nothing refers to what was stored", async () => {
+        // A change between the pass and the upload is timed in process (tools/ocisupply/seed_test.go: at the first
+        // commit, which the seed sends only once the pass matched every blob), on a registry of its own.
+        const registry = await startRegistry("changed");
+        try {
+            const r = await run("bash", [path.join(PROJECT_DIR, "scripts", "build-go-tool.sh"), "--test", "ocisupply", "-count=1", "-v"], {
+                env: { ...process.env, AIRGAP_SEED_TEST_REGISTRY: registry.address }, timeoutMs: 600_000,
+            });
+            for (const test of ["TestCommitHoldSendsTheCommitOnlyOnceThePassMatchedEveryBlob", "TestCommitHoldNeverSendsACommitWhenABlobDidNotMatch",
+                "TestCommitHoldStopsWaitingWhenTheSeedIsCancelled", "TestSeedNamesABlobThatChangedAfterThePassMatchedIt/rewritten",
+                "TestSeedNamesABlobThatChangedAfterThePassMatchedIt/truncated"]) {
+                assert.match(r.stdout, new RegExp(`--- PASS: ${test} `), `${test} ran and passed:\n${r.stdout}`);
+            }
+            // The registry's own log: the two larger blobs committed (201); the rewritten one refused by the registry's
+            // digest check (400); the truncated one's upload failed before any commit; no manifest or tag.
+            const commits = (repo: string) => registry.requests("PUT", `/v2/toctou/${repo}/blobs/uploads/`).map((q) => q.status);
+            assert.deepStrictEqual(commits("rewritten"), [201, 201, 400]);
+            assert.deepStrictEqual(commits("truncated"), [201, 201]);
+            assert.deepStrictEqual(registry.requests().filter((q) => q.path.includes("/manifests/") && q.method !== "HEAD"), []);
+        } finally {
+            await registry.stop();
+        }
     });
 
     it("seeds the target by digest, and everything pulls back by digest byte for byte", async () => {

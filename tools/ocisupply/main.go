@@ -68,8 +68,8 @@ func (r refusal) Error() string { return r.msg }
 func refuse(format string, args ...any) error { return refusal{fmt.Sprintf(format, args...)} }
 
 // corruption is a blob of the bundle found, once the seed has started its uploads, not to match its digest: exit
-// code 4. No upload was committed and no manifest or tag pushed (each upload's last read waits for every blob to
-// match), unless the blob changed after the seed had verified it: then the message says so.
+// code 4. No upload was committed and no manifest or tag pushed (each upload's commit waits until every blob
+// matched), unless the blob changed after the seed had verified it: the registry refuses it, and the message says so.
 type corruption struct{ msg string }
 
 func (c corruption) Error() string { return c.msg }

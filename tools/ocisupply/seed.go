@@ -4,14 +4,12 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,8 +37,8 @@ type seedResult struct {
 	Seconds float64  `json:"seconds"`
 	// Checked is when the checks before any request (structure, manifests, lock) finished, in seconds.
 	Checked float64 `json:"checked"`
-	// Verified is when every blob to upload had matched, and Held the longest an upload's last read waited for
-	// that, in seconds (0 when no upload reached its end before).
+	// Verified is when the pass had matched every blob to upload (size and sha256), and Held the longest a blob's
+	// commit waited for that, in seconds (0 when no commit came before).
 	Verified  float64 `json:"verified"`
 	Held      float64 `json:"held"`
 	MaxRssKiB int64   `json:"maxRssKiB"`
@@ -59,63 +57,71 @@ func runSeed(args []string) error {
 	if *root == "" || *registry == "" || *lockSha == "" {
 		return refuse("seed needs --layout, --registry and --lock-sha256")
 	}
-	start := time.Now()
-
-	// Up to the first request everything only reads: an incomplete bundle, a corrupted manifest, a bundle for
-	// another lock or registry is refused before the registry is asked anything. Blobs are hashed beside the uploads.
-	s, err := openStore(*root)
+	out, err := seed(*root, *registry, *lockSha, *plainHTTP, *jobs, remote.DefaultTransport)
 	if err != nil {
 		return err
+	}
+	return writeResult(out)
+}
+
+// seed copies the bundle in root into registry: every blob its missing entries need, then their manifests and tags.
+// transport is remote's default; a test passes its own to act at a given moment of the run.
+func seed(root, registry, lockSha string, plainHTTP bool, jobs int, transport http.RoundTripper) (seedResult, error) {
+	start := time.Now()
+	var none seedResult
+	// Up to the first request everything only reads: an incomplete bundle, a corrupted manifest, a bundle for
+	// another lock or registry is refused before the registry is asked anything. Blobs are hashed beside the uploads.
+	s, err := openStore(root)
+	if err != nil {
+		return none, err
 	}
 	madeFor, arts, err := s.check()
 	if err != nil {
-		return err
+		return none, err
 	}
-	if madeFor != *lockSha {
-		return refuse("the bundle in %s was made for the lock with sha256 %s, but the stack's lock has sha256 %s: make the bundle from this lock (npm run bundle) or use the lock it was made for", *root, madeFor, *lockSha)
+	if madeFor != lockSha {
+		return none, refuse("the bundle in %s was made for the lock with sha256 %s, but the stack's lock has sha256 %s: make the bundle from this lock (npm run bundle) or use the lock it was made for", root, madeFor, lockSha)
 	}
 	var hosts []string
-	if *plainHTTP {
-		hosts = []string{*registry}
+	if plainHTTP {
+		hosts = []string{registry}
 	}
-	regs := newRegistries(context.Background(), hosts, *jobs)
+	regs := newRegistries(context.Background(), hosts, jobs)
 	tags := make([]name.Tag, len(arts))
 	for i, a := range arts {
 		ref, err := regs.reference(a.Ref)
 		if err != nil {
-			return err
+			return none, err
 		}
 		tag, ok := ref.(name.Tag)
-		if !ok || ref.Context().RegistryStr() != *registry {
-			return refuse("bundle entry %s is not a tag on %s: the bundle was made for another registry", a.Ref, *registry)
+		if !ok || ref.Context().RegistryStr() != registry {
+			return none, refuse("bundle entry %s is not a tag on %s: the bundle was made for another registry", a.Ref, registry)
 		}
 		tags[i] = tag
 	}
 	root_, err := s.path.ImageIndex()
 	if err != nil {
-		return err
+		return none, err
 	}
 
 	// One puller and one pusher for the whole run: each repository is pinged and authorised once.
-	puller, err := remote.NewPuller(regs.options()...)
+	puller, err := remote.NewPuller(regs.options(remote.WithTransport(transport))...)
 	if err != nil {
-		return err
+		return none, err
 	}
 	reads := regs.options(remote.Reuse(puller))
 	checked := time.Since(start).Seconds()
 	missing, err := missingArtifacts(regs, reads, arts, tags)
 	if err != nil {
-		return err
-	}
-	pusher, err := remote.NewPusher(regs.options()...)
-	if err != nil {
-		return err
+		return none, err
 	}
 	out := seedResult{Digests: map[string]string{}, Pushed: []string{}, Tagged: []string{}}
-	// Blobs first, all of them through one pool of `jobs` uploads (each repository and digest once), each hashed
-	// as it streams. Beside them, from the start, a pass hashes the blobs whose upload has not begun (verification);
-	// every upload's last read waits until all blobs matched (verifyingReader), so none is committed before. A blob
-	// the registry already has is not read at all. Manifests follow only once every blob arrived whole.
+	// Blobs first, all of them through one pool of `jobs` uploads (each repository and digest once), each sent from
+	// its file as it is. Beside them a pass matches every blob to upload against its descriptor (verification), and
+	// each upload's commit waits until the pass matched them all (commitHold): a bundle found corrupted leaves no
+	// blob in the registry. The registry checks each blob's digest as it commits it, which catches a blob that
+	// changed after the pass. A blob the registry already has is not read at all. Manifests follow only once every
+	// blob arrived whole.
 	seen := map[string]bool{}
 	var uploads []upload
 	for i, a := range arts {
@@ -132,8 +138,8 @@ func runSeed(args []string) error {
 			}
 		}
 	}
-	// Largest first: an upload that reaches its last read before all blobs matched holds its transfer until then,
-	// and a small blob would get there at once; the largest also set how long the uploads take in all.
+	// Largest first: an upload whose bytes are sent before the pass ended holds its transfer slot until then, and a
+	// small blob would get there at once; the largest also set how long the uploads take in all.
 	sort.SliceStable(uploads, func(i, j int) bool { return uploads[i].blob.Size > uploads[j].blob.Size })
 	ctx, cancel := context.WithCancelCause(regs.ctx)
 	defer cancel(nil)
@@ -146,43 +152,43 @@ func runSeed(args []string) error {
 		return err == nil && have
 	}
 	pass := startVerification(ctx, cancel, s, uploads, present, start)
+	pusher, err := remote.NewPusher(regs.options(remote.WithTransport(commitHold{transport, pass}))...)
+	if err != nil {
+		return none, err
+	}
 	var mu sync.Mutex
-	err = inParallel(ctx, *jobs, len(uploads), func(ctx context.Context, i int) error {
+	err = inParallel(ctx, jobs, len(uploads), func(ctx context.Context, i int) error {
 		u := uploads[i]
-		pass.begin(i)
-		layer, err := partial.CompressedToLayer(fileBlob{s, u, ctx, pass})
+		layer, err := partial.CompressedToLayer(fileBlob{s, u})
 		if err != nil {
 			return err
 		}
 		if err := pusher.Upload(ctx, u.repo, layer); err != nil {
-			var bad corruption
-			if errors.As(err, &bad) {
-				return bad
+			if changed := changedWhileSeeding(s, u, err); changed != nil {
+				return changed
 			}
 			return fmt.Errorf("pushing blob %s to %s: %w", u.blob.Digest, u.repo, err)
 		}
-		// Uploaded after every blob matched, or found in the registry without reading it.
-		pass.settle(i)
 		mu.Lock()
 		out.Bytes += u.blob.Size
 		mu.Unlock()
 		return nil
 	})
 	if err != nil {
-		pass.fail(err) // unless the verification ended already: then its own error (or success) stands
+		cancel(err) // ends the pass too
 	}
 	<-pass.done
 	if pass.err != nil {
-		return pass.err
+		return none, pass.err // a blob that did not match, else the uploads' error the pass was cancelled with
 	}
 	if err != nil {
-		return err
+		return none, err
 	}
 	out.Verified, out.Held = pass.finished.Seconds(), time.Duration(pass.held.Load()).Seconds()
 	// Then each entry's manifests, by tag. A missing entry is pushed whole (go-containerregistry writes an
 	// index's manifests by digest before the index, so the tag appears only once the entry is complete); a
 	// present entry's tag is set only where it does not already point at the locked digest.
-	err = inParallel(regs.ctx, *jobs, len(arts), func(ctx context.Context, i int) error {
+	err = inParallel(regs.ctx, jobs, len(arts), func(ctx context.Context, i int) error {
 		a := arts[i]
 		if !missing[i] {
 			have, err := remote.Head(tags[i], reads...)
@@ -206,14 +212,14 @@ func runSeed(args []string) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return none, err
 	}
 	sort.Strings(out.Pushed)
 	sort.Strings(out.Tagged)
 	out.Seconds = time.Since(start).Seconds()
 	out.Checked = checked
 	out.MaxRssKiB = maxRssKiB()
-	return writeResult(out)
+	return out, nil
 }
 
 // missingArtifacts asks the registry for each manifest by digest. A registry accepts a manifest only
@@ -281,113 +287,48 @@ type upload struct {
 	of   string
 }
 
-// verification knows, for the uploads of one seed, which blobs are known to match: each is hashed either by the
-// pass, which runs beside the uploads from the last one backwards and leaves a blob whose upload has begun to
-// that upload's reader, or by that reader. A blob the registry already has needs neither. done is closed once:
-// when every upload is settled so (err nil), or when a blob does not match or an upload failed (err).
+// verification is the pass that matches every blob to upload against its descriptor (size and sha256), beside the
+// uploads; a blob the registry already has in that repository is not read. done is closed when the pass ended: err
+// is nil when every blob matched, else the blob that did not, or the cause the seed was cancelled with.
 type verification struct {
-	uploads  []upload
-	stop     context.CancelCauseFunc
-	start    time.Time
-	mu       sync.Mutex
-	begun    []bool
-	settled  []bool
-	left     int
-	over     bool
 	done     chan struct{}
 	err      error
 	finished time.Duration
-	// held is the longest an upload's last read waited for the others, in nanoseconds.
+	// held is the longest a blob's commit waited for the pass, in nanoseconds.
 	held atomic.Int64
 }
 
-// startVerification starts the pass over the uploads; a blob that does not match cancels them (stop).
+// startVerification starts the pass over the uploads, in their order; a blob that does not match cancels them (stop).
+// One goroutine: a second ended the pass sooner but did not make the seed faster (the registry needs both cores
+// of the bench machine, and a commit rarely waits for the pass).
 func startVerification(ctx context.Context, stop context.CancelCauseFunc, s *store, uploads []upload, present func(context.Context, upload) bool, start time.Time) *verification {
-	v := &verification{uploads: uploads, stop: stop, start: start, begun: make([]bool, len(uploads)),
-		settled: make([]bool, len(uploads)), left: len(uploads), done: make(chan struct{})}
-	v.mu.Lock()
-	v.endIfSettled()
-	v.mu.Unlock()
-	// One goroutine: hashing on one core outruns the uploads several times; a second would take CPU from them.
+	v := &verification{done: make(chan struct{})}
 	go func() {
-		for i := len(uploads) - 1; i >= 0 && ctx.Err() == nil; i-- {
-			u := uploads[i]
-			v.mu.Lock()
-			leave := v.begun[i] || v.settled[i]
-			v.mu.Unlock()
-			if leave {
+		defer close(v.done)
+		hashed := map[v1.Hash]bool{}
+		for _, u := range uploads {
+			if ctx.Err() != nil {
+				v.err = context.Cause(ctx)
+				break
+			}
+			// Each digest is hashed once, for the first repository that lacks it.
+			if hashed[u.blob.Digest] || present(ctx, u) {
 				continue
 			}
-			if present(ctx, u) {
-				v.settle(i)
-				continue
+			if v.err = verifyBlob(s, u); v.err != nil {
+				break
 			}
-			what, err := s.mismatch(u.blob.Digest)
-			switch {
-			case err != nil:
-				v.fail(fmt.Errorf("reading blob %s of %s: %w (no blob of this seed was committed, no manifest or tag was pushed)", u.blob.Digest, u.of, err))
-			case what != "":
-				v.fail(corrupted(u, what, false))
-			default:
-				v.match(u.blob.Digest)
-			}
+			hashed[u.blob.Digest] = true
+		}
+		v.finished = time.Since(start)
+		if v.err != nil {
+			stop(v.err)
 		}
 	}()
 	return v
 }
 
-// begin marks an upload as begun: its own reader hashes its blob, so the pass leaves it.
-func (v *verification) begin(i int) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	v.begun[i] = true
-}
-
-// settle marks an upload whose blob needs no more checking.
-func (v *verification) settle(i int) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	v.settleLocked(i)
-}
-
-// match records a blob hashed to its digest: every upload of it is settled.
-func (v *verification) match(d v1.Hash) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	for i, u := range v.uploads {
-		if u.blob.Digest == d {
-			v.settleLocked(i)
-		}
-	}
-}
-
-func (v *verification) settleLocked(i int) {
-	if !v.settled[i] {
-		v.settled[i] = true
-		v.left--
-		v.endIfSettled()
-	}
-}
-
-func (v *verification) endIfSettled() {
-	if v.left == 0 && !v.over {
-		v.over, v.finished = true, time.Since(v.start)
-		close(v.done)
-	}
-}
-
-// fail ends the verification with err, unless it already ended, and cancels the uploads.
-func (v *verification) fail(err error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if !v.over {
-		v.over, v.err, v.finished = true, err, time.Since(v.start)
-		close(v.done)
-		v.stop(err)
-	}
-}
-
-// wait holds until every upload is settled or the verification failed (its error), or ctx is cancelled.
+// wait holds until the pass ended (its error) or ctx is cancelled.
 func (v *verification) wait(ctx context.Context) error {
 	began := time.Now()
 	select {
@@ -404,91 +345,77 @@ func (v *verification) wait(ctx context.Context) error {
 	return v.err
 }
 
-// passed is true once every upload is settled.
-func (v *verification) passed() bool {
-	select {
-	case <-v.done:
-		return v.err == nil
-	default:
-		return false
+// verifyBlob hashes one blob of the bundle and refuses it unless it has its descriptor's size and sha256.
+func verifyBlob(s *store, u upload) error {
+	got, size, err := hashFile(s.blobPath(u.blob.Digest))
+	switch {
+	case err != nil:
+		return fmt.Errorf("reading blob %s of %s: %w (nothing of this seed was stored: no blob was committed, no manifest or tag was pushed)", u.blob.Digest, u.of, err)
+	case size != u.blob.Size:
+		return corrupted(u, fmt.Sprintf("has %d bytes, the manifest says %d", size, u.blob.Size))
+	case got != u.blob.Digest:
+		return corrupted(u, "has sha256 "+got.Hex)
 	}
+	return nil
 }
 
-// corrupted is the error for a blob of the bundle that does not match its digest. Before every upload was settled
-// none has handed over its last byte, so nothing of the seed is stored; after that, the blob changed since.
-func corrupted(u upload, what string, afterPass bool) error {
-	if afterPass {
-		return corruption{fmt.Sprintf("corrupted bundle: blob %s of %s %s, but it matched when the seed verified every blob: it changed while the seed ran (its upload stopped before its last byte and no manifest or tag was pushed; blobs that completed before it stay in the registry, unreferenced)", u.blob.Digest, u.of, what)}
-	}
+// corrupted is the error for a blob of the bundle that the pass found not to match its descriptor. No commit is sent
+// before the pass matched every blob, so nothing of the seed is stored.
+func corrupted(u upload, what string) error {
 	return corruption{fmt.Sprintf("corrupted bundle: blob %s of %s %s (nothing of this seed was stored: no blob was committed, no manifest or tag was pushed)", u.blob.Digest, u.of, what)}
 }
 
-// fileBlob is one blob of the bundle as a layer that remote can upload, read from its file as it goes and
-// verified on the way.
-type fileBlob struct {
-	s    *store
-	u    upload
-	ctx  context.Context
+// changedWhileSeeding is the error for an upload that failed because its blob changed after the pass matched it:
+// the registry refused the commit as not matching the digest (DIGEST_INVALID), or the file no longer has the size
+// the upload announced. nil for any other failure.
+func changedWhileSeeding(s *store, u upload, err error) error {
+	what := "the registry refused it on commit: its bytes do not match that digest (DIGEST_INVALID)"
+	var terr *transport.Error
+	if !errors.As(err, &terr) || !slices.ContainsFunc(terr.Errors, func(d transport.Diagnostic) bool { return d.Code == transport.DigestInvalidErrorCode }) {
+		st, serr := os.Stat(s.blobPath(u.blob.Digest))
+		if serr != nil || st.Size() == u.blob.Size {
+			return nil
+		}
+		what = fmt.Sprintf("it has %d bytes now, the manifest says %d", st.Size(), u.blob.Size)
+	}
+	return corruption{fmt.Sprintf("corrupted bundle: blob %s of %s changed while the seed ran: it matched when the seed verified every blob, but %s (the registry did not store it and no manifest or tag was pushed; blobs committed before it stay in the registry, unreferenced)", u.blob.Digest, u.of, what)}
+}
+
+// commitHold is the transport of the seed's uploads. A request that commits an upload (to its /blobs/uploads/
+// location, with digest=) waits until the pass matched every blob to upload, and is never sent when one did not:
+// the registry stores no blob of a bundle found corrupted. Every other request, the blobs' bytes included, goes
+// through untouched.
+type commitHold struct {
+	next http.RoundTripper
 	pass *verification
+}
+
+func (h commitHold) RoundTrip(req *http.Request) (*http.Response, error) {
+	if isCommit(req) {
+		if err := h.pass.wait(req.Context()); err != nil {
+			if req.Body != nil {
+				req.Body.Close()
+			}
+			return nil, err
+		}
+	}
+	return h.next.RoundTrip(req)
+}
+
+// isCommit is true for a request that commits a blob upload: to its /blobs/uploads/ location with digest= (the PUT
+// that ends an upload; a monolithic upload's POST would carry it too).
+func isCommit(req *http.Request) bool {
+	return strings.Contains(req.URL.Path, "/blobs/uploads/") && req.URL.Query().Has("digest")
+}
+
+// fileBlob is one blob of the bundle as a layer that remote can upload: its file as it is, which net/http sends with
+// sendfile (ContentLength is the descriptor's size), so no byte passes through this process on its way.
+type fileBlob struct {
+	s *store
+	u upload
 }
 
 func (b fileBlob) Digest() (v1.Hash, error)            { return b.u.blob.Digest, nil }
 func (b fileBlob) Size() (int64, error)                { return b.u.blob.Size, nil }
 func (b fileBlob) MediaType() (types.MediaType, error) { return b.u.blob.MediaType, nil }
-func (b fileBlob) Compressed() (io.ReadCloser, error) {
-	f, err := os.Open(b.s.blobPath(b.u.blob.Digest))
-	if err != nil {
-		return nil, err
-	}
-	return &verifyingReader{blobFile: b, file: f, hash: sha256.New(), left: b.u.blob.Size}, nil
-}
-
-// verifyingReader reads a blob for its upload, hashing it on the way, and hands over the bytes of its last
-// read only once the whole blob matches its descriptor (size and sha256) and the pass over every blob of the
-// seed matched too. Until then the registry has no whole blob to commit, whatever it checks.
-type verifyingReader struct {
-	blobFile fileBlob
-	file     *os.File
-	hash     hash.Hash
-	left     int64
-	verified bool
-}
-
-func (r *verifyingReader) Read(p []byte) (int, error) {
-	if r.verified {
-		return 0, io.EOF
-	}
-	b := r.blobFile
-	if int64(len(p)) > r.left {
-		p = p[:r.left]
-	}
-	n, err := io.ReadFull(r.file, p)
-	r.hash.Write(p[:n])
-	r.left -= int64(n)
-	switch {
-	case err == io.EOF || err == io.ErrUnexpectedEOF:
-		return 0, r.corrupted(fmt.Sprintf("has %d bytes, the manifest says %d", b.u.blob.Size-r.left, b.u.blob.Size))
-	case err != nil:
-		return 0, err
-	case r.left > 0:
-		return n, nil
-	}
-	if extra, _ := r.file.Read(make([]byte, 1)); extra > 0 {
-		return 0, r.corrupted(fmt.Sprintf("is longer than the %d bytes the manifest says", b.u.blob.Size))
-	}
-	if got := hex.EncodeToString(r.hash.Sum(nil)); got != b.u.blob.Digest.Hex {
-		return 0, r.corrupted("has sha256 " + got)
-	}
-	b.pass.match(b.u.blob.Digest)
-	if err := b.pass.wait(b.ctx); err != nil {
-		return 0, err
-	}
-	r.verified = true
-	return n, nil
-}
-
-func (r *verifyingReader) Close() error { return r.file.Close() }
-
-func (r *verifyingReader) corrupted(what string) error {
-	return corrupted(r.blobFile.u, what, r.blobFile.pass.passed())
-}
+func (b fileBlob) Compressed() (io.ReadCloser, error)  { return os.Open(b.s.blobPath(b.u.blob.Digest)) }
