@@ -347,14 +347,12 @@ func (v *verification) wait(ctx context.Context) error {
 
 // verifyBlob hashes one blob of the bundle and refuses it unless it has its descriptor's size and sha256.
 func verifyBlob(s *store, u upload) error {
-	got, size, err := hashFile(s.blobPath(u.blob.Digest))
+	what, err := s.mismatch(u.blob)
 	switch {
 	case err != nil:
 		return fmt.Errorf("reading blob %s of %s: %w (nothing of this seed was stored: no blob was committed, no manifest or tag was pushed)", u.blob.Digest, u.of, err)
-	case size != u.blob.Size:
-		return corrupted(u, fmt.Sprintf("has %d bytes, the manifest says %d", size, u.blob.Size))
-	case got != u.blob.Digest:
-		return corrupted(u, "has sha256 "+got.Hex)
+	case what != "":
+		return corrupted(u, what)
 	}
 	return nil
 }

@@ -275,12 +275,18 @@ func (s *store) check() (lockSha256 string, arts []artifact, err error) {
 	return lockSha256, arts, nil
 }
 
-// blobsOf maps every blob of the artifacts to one artifact that uses it (for messages).
-func blobsOf(arts []artifact) map[v1.Hash]string {
-	unique := map[v1.Hash]string{}
+// blobUse is one blob of a bundle and one artifact that uses it (for messages).
+type blobUse struct {
+	desc v1.Descriptor
+	of   string
+}
+
+// blobsOf maps every blob of the artifacts to its descriptor and one artifact that uses it.
+func blobsOf(arts []artifact) map[v1.Hash]blobUse {
+	unique := map[v1.Hash]blobUse{}
 	for _, a := range arts {
 		for _, b := range a.Blobs {
-			unique[b.Digest] = a.Ref
+			unique[b.Digest] = blobUse{b, a.Ref}
 		}
 	}
 	return unique
@@ -291,17 +297,17 @@ func blobsOf(arts []artifact) map[v1.Hash]string {
 func (s *store) hashBlobs(arts []artifact, jobs int) error {
 	g := new(errgroup.Group)
 	g.SetLimit(jobs)
-	for h, ref := range blobsOf(arts) {
+	for h, use := range blobsOf(arts) {
 		if _, ok := s.written.Load(h); ok {
 			continue
 		}
 		g.Go(func() error {
-			what, err := s.mismatch(h)
+			what, err := s.mismatch(use.desc)
 			if err != nil {
-				return refuse("incomplete bundle: %s: %v", ref, err)
+				return refuse("incomplete bundle: %s: %v", use.of, err)
 			}
 			if what != "" {
-				return refuse("corrupted bundle: blob %s of %s %s", h, ref, what)
+				return refuse("corrupted bundle: blob %s of %s %s", h, use.of, what)
 			}
 			return nil
 		})
@@ -309,17 +315,22 @@ func (s *store) hashBlobs(arts []artifact, jobs int) error {
 	return g.Wait()
 }
 
-// mismatch hashes one blob and says how it differs from its digest ("" when it matches).
-func (s *store) mismatch(h v1.Hash) (string, error) {
-	got, _, err := hashFile(s.blobPath(h))
-	if err != nil || got == h {
+// mismatch hashes one blob and says how it differs from its descriptor's size and digest ("" when it matches).
+func (s *store) mismatch(d v1.Descriptor) (string, error) {
+	got, size, err := hashFile(s.blobPath(d.Digest))
+	switch {
+	case err != nil:
 		return "", err
+	case size != d.Size:
+		return fmt.Sprintf("has %d bytes, the manifest says %d", size, d.Size), nil
+	case got != d.Digest:
+		return "has sha256 " + got.Hex, nil
 	}
-	return "has sha256 " + got.Hex, nil
+	return "", nil
 }
 
 // sums renders the sha256 list (`sha256sum -c` reads it): every blob, index.json and the lock.
-func (s *store) sums(blobs map[v1.Hash]string) ([]byte, error) {
+func (s *store) sums(blobs map[v1.Hash]blobUse) ([]byte, error) {
 	var lines []string
 	for h := range blobs {
 		lines = append(lines, fmt.Sprintf("%s  blobs/%s/%s", h.Hex, h.Algorithm, h.Hex))
