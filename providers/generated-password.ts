@@ -4,7 +4,9 @@
 // RandomPassword would: that provider cannot be built here (the Go module proxy refuses its source), and a
 // dynamic provider runs inside the Node.js SDK, so nothing has to be downloaded at `pulumi up` time.
 
+import { randomBytes, randomUUID } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "./dynamic";
 
 /** Arguments of {@link GeneratedPassword}. */
 export interface GeneratedPasswordArgs {
@@ -20,11 +22,10 @@ interface PasswordState {
 
 /** Draws `length` characters from [A-Za-z0-9] with the CSPRNG, without modulo bias. */
 export function randomAlphanumeric(length: number): string {
-    const crypto = require("crypto");
     const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let out = "";
     while (out.length < length) {
-        for (const byte of crypto.randomBytes(length * 2) as Buffer) {
+        for (const byte of randomBytes(length * 2)) {
             // 248 = 4 * 62: bytes at or above it would favour the first characters.
             if (byte < 248 && out.length < length) {
                 out += alphabet[byte % 62];
@@ -43,7 +44,7 @@ export function bcryptOf(password: string): string {
 export const passwordProvider: pulumi.dynamic.ResourceProvider<{ length: number }, PasswordState> = {
     async create(inputs) {
         const result = randomAlphanumeric(inputs.length);
-        return { id: require("crypto").randomUUID(), outs: { length: inputs.length, result, bcryptHash: bcryptOf(result) } };
+        return { id: randomUUID(), outs: { length: inputs.length, result, bcryptHash: bcryptOf(result) } };
     },
     async diff(_id, olds, news) {
         const changed = olds.length !== news.length;
@@ -52,7 +53,7 @@ export const passwordProvider: pulumi.dynamic.ResourceProvider<{ length: number 
 };
 
 /** A password generated once, then stable across runs; `result` and `bcryptHash` are secrets. */
-export class GeneratedPassword extends pulumi.dynamic.Resource {
+export class GeneratedPassword extends DynamicResource {
     // `declare`: an ES2022 class field would overwrite, after super(), the output the engine fills in.
     declare public readonly result: pulumi.Output<string>;
     declare public readonly bcryptHash: pulumi.Output<string>;

@@ -10,7 +10,9 @@
 // connection failures and 5xx answers are retried (a POST only when the connection was refused, i.e. it
 // never reached Gitea); a create whose answer was lost is cleaned up before the error is reported.
 
+import { randomBytes } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "./dynamic";
 
 /** Where Gitea's API is and the site administrator the stack acts as. */
 export interface GiteaApi {
@@ -358,7 +360,7 @@ export interface GiteaOrganizationArgs {
 }
 
 /** A Gitea organisation. */
-export class GiteaOrganization extends pulumi.dynamic.Resource {
+export class GiteaOrganization extends DynamicResource {
     // `declare`: an ES2022 class field would overwrite, after super(), the output the engine fills in.
     declare public readonly name: pulumi.Output<string>;
     /** True when the organisation existed before the stack and was taken over (destroy leaves it). */
@@ -417,7 +419,7 @@ export interface GiteaRepositoryArgs {
 }
 
 /** A repository of a Gitea organisation, created empty. */
-export class GiteaRepository extends pulumi.dynamic.Resource {
+export class GiteaRepository extends DynamicResource {
     declare public readonly owner: pulumi.Output<string>;
     declare public readonly name: pulumi.Output<string>;
     declare public readonly defaultBranch: pulumi.Output<string>;
@@ -449,7 +451,7 @@ export const machineUserKind: ObjectKind<MachineUserInputs> = {
         body: {
             username: i.username, email: i.email, restricted: true, visibility: "private", must_change_password: false,
             // Nobody ever signs in as a machine user: it works with its tokens, so its password is drawn and forgotten.
-            password: require("crypto").randomBytes(30).toString("base64url"),
+            password: randomBytes(30).toString("base64url"),
         },
         hints: { 422: `the name '${i.username}' or the address ${i.email} is taken (by an organisation or another user), or not allowed: choose another in giteaContent` },
     }),
@@ -473,7 +475,7 @@ export interface GiteaMachineUserArgs {
 }
 
 /** A restricted, non-admin Gitea user for a program; it authenticates only with its access tokens. */
-export class GiteaMachineUser extends pulumi.dynamic.Resource {
+export class GiteaMachineUser extends DynamicResource {
     declare public readonly username: pulumi.Output<string>;
     declare public readonly adopted: pulumi.Output<boolean>;
 
@@ -531,7 +533,7 @@ export interface GiteaRepositoryCollaboratorArgs {
 }
 
 /** A user's access to one repository (how a restricted machine user reaches a private repository). */
-export class GiteaRepositoryCollaborator extends pulumi.dynamic.Resource {
+export class GiteaRepositoryCollaborator extends DynamicResource {
     declare public readonly adopted: pulumi.Output<boolean>;
 
     constructor(name: string, args: GiteaRepositoryCollaboratorArgs, opts?: pulumi.CustomResourceOptions) {
@@ -607,7 +609,7 @@ export interface GiteaBranchProtectionArgs {
 }
 
 /** A branch protection rule: changes through pull requests, direct pushes only for an allowlist. */
-export class GiteaBranchProtection extends pulumi.dynamic.Resource {
+export class GiteaBranchProtection extends DynamicResource {
     declare public readonly adopted: pulumi.Output<boolean>;
 
     constructor(name: string, args: GiteaBranchProtectionArgs, opts?: pulumi.CustomResourceOptions) {
@@ -712,7 +714,7 @@ export interface GiteaAccessTokenArgs {
 }
 
 /** A personal access token of a user, created by the site administrator; `token` is a secret. */
-export class GiteaAccessToken extends pulumi.dynamic.Resource {
+export class GiteaAccessToken extends DynamicResource {
     declare public readonly token: pulumi.Output<string>;
     declare public readonly username: pulumi.Output<string>;
 
@@ -812,7 +814,7 @@ export interface GiteaActionsSecretArgs {
 }
 
 /** A repository's Actions secret (`secrets.NAME` in workflows); the value is write-only in Gitea. */
-export class GiteaActionsSecret extends pulumi.dynamic.Resource {
+export class GiteaActionsSecret extends DynamicResource {
     declare public readonly adopted: pulumi.Output<boolean>;
 
     constructor(name: string, args: GiteaActionsSecretArgs, opts?: pulumi.CustomResourceOptions) {
@@ -914,7 +916,7 @@ export interface GiteaInitialCommitArgs {
  * branch already has commits nothing is pushed, and later changes of `files` are ignored (they reach the
  * repository by pull request).
  */
-export class GiteaInitialCommit extends pulumi.dynamic.Resource {
+export class GiteaInitialCommit extends DynamicResource {
     declare public readonly pushed: pulumi.Output<boolean>;
     declare public readonly commitSha: pulumi.Output<string>;
 
@@ -982,7 +984,7 @@ export interface GiteaRunnerRegistrationTokenArgs {
 }
 
 /** The token that registers act_runner for one organisation only; `token` is a secret. */
-export class GiteaRunnerRegistrationToken extends pulumi.dynamic.Resource {
+export class GiteaRunnerRegistrationToken extends DynamicResource {
     declare public readonly token: pulumi.Output<string>;
 
     constructor(name: string, args: GiteaRunnerRegistrationTokenArgs, opts?: pulumi.CustomResourceOptions) {

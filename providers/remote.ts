@@ -4,10 +4,14 @@
 // remote.Command and remote.CopyToRemote would: that provider cannot be built here (the Go module proxy
 // refuses its source). The private key is a Pulumi secret; it only ever touches disk as a 0600 file in a
 // private (0700) temporary folder, removed when the call ends, fails or is interrupted (SIGINT, SIGTERM).
-//
-// The engine serializes these providers with their closures: modules are `require`d inside the functions.
 
+import { ChildProcess, execFile, spawn } from "child_process";
+import { createHash, randomUUID } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "./dynamic";
 import { shellQuote } from "./shell";
 
 /** How to reach a node. */
@@ -108,20 +112,15 @@ export function sshArguments(conn: PlainConnection, keyFile: string, knownHostsF
  * MAX_CONNECTION_ATTEMPTS times; the deadline covers every attempt, and ssh is stopped when it passes.
  */
 export async function runOverSsh(conn: PlainConnection, step: SshStep): Promise<SshResult> {
-    const { spawn } = require("child_process");
-    const fs = require("fs");
-    const os = require("os");
-    const path = require("path");
     const deadline = Date.now() + conn.stepTimeoutSeconds * 1000;
     // mkdtemp creates the folder 0700.
-    const dir: string = fs.mkdtempSync(path.join(os.tmpdir(), "airgap-ssh-"));
-    let running: any;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "airgap-ssh-"));
+    let running: ChildProcess | undefined;
     const cleanup = () => {
         running?.kill("SIGKILL");
         fs.rmSync(dir, { recursive: true, force: true });
     };
     // Interrupted (Ctrl-C, the engine stopping its plugins): remove the key, then let the signal take its course.
-    // (Declared before use: the engine's closure serializer does not follow forward references.)
     let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
     const release = () => {
         process.removeListener("SIGINT", onSignal);
@@ -224,14 +223,12 @@ function hostKeyRefused(r: SshResult): boolean {
 
 /** `SHA256:...` fingerprints of the keys in known_hosts lines, as ssh-keygen -l prints them. */
 export function fingerprints(knownHosts: string): string[] {
-    const { createHash } = require("crypto");
     return knownHosts.split("\n").map((line) => line.trim().split(/\s+/)).filter((f) => f.length >= 3 && !f[0].startsWith("#"))
         .map((f) => `SHA256:${createHash("sha256").update(Buffer.from(f[2], "base64")).digest("base64").replace(/=+$/, "")}`);
 }
 
 /** Fingerprints of the keys the node presents now (its reply to ssh-keyscan). */
 function presentedFingerprints(conn: PlainConnection): Promise<string[]> {
-    const { execFile } = require("child_process");
     return new Promise((resolve) => {
         execFile("ssh-keyscan", ["-T", "10", "-p", String(conn.port), conn.host], { timeout: 20_000 },
             (_e: Error | null, stdout: string) => resolve(fingerprints(String(stdout ?? ""))));
@@ -290,7 +287,7 @@ export const hostKeyProvider: pulumi.dynamic.ResourceProvider<HostKeyInputs, Hos
         if (!r.learnedKnownHosts) {
             throw new Error(`first contact with ${inputs.connection.node} (${inputs.connection.host}:${inputs.connection.port}) recorded no host key`);
         }
-        return { id: require("crypto").randomUUID(), outs: { ...inputs, knownHosts: r.learnedKnownHosts } };
+        return { id: randomUUID(), outs: { ...inputs, knownHosts: r.learnedKnownHosts } };
     },
     async diff(_id, olds, news) {
         // Another address is another node, whose key is learned anew; a new user or login key keeps the host key.
@@ -314,7 +311,7 @@ export interface SshHostKeyArgs {
  * call to the node checks its key strictly against this one; `pulumi up --replace` of this resource accepts
  * a node that was re-keyed on purpose.
  */
-export class SshHostKey extends pulumi.dynamic.Resource {
+export class SshHostKey extends DynamicResource {
     /** known_hosts lines of the node's key. */
     declare public readonly knownHosts: pulumi.Output<string>;
 
@@ -337,7 +334,7 @@ interface CommandOutputs extends CommandInputs {
 export const commandProvider: pulumi.dynamic.ResourceProvider<CommandInputs, CommandOutputs> = {
     async create(inputs) {
         const r = await mustSucceed("create script", inputs.connection, await runOverSsh(inputs.connection, { script: inputs.create }));
-        return { id: require("crypto").randomUUID(), outs: { ...inputs, stdout: r.stdout } };
+        return { id: randomUUID(), outs: { ...inputs, stdout: r.stdout } };
     },
     async diff(_id, olds, news) {
         const moved = nodeMoved(olds.connection, news.connection);
@@ -367,7 +364,7 @@ export interface RemoteCommandArgs {
 }
 
 /** A bash script run on a node over SSH; `stdout` is what it printed. */
-export class RemoteCommand extends pulumi.dynamic.Resource {
+export class RemoteCommand extends DynamicResource {
     // `declare`: an ES2022 class field would overwrite, after super(), the output the engine fills in.
     declare public readonly stdout: pulumi.Output<string>;
 
@@ -387,7 +384,7 @@ export const fileProvider: pulumi.dynamic.ResourceProvider<FileInputs, FileInput
     async create(inputs) {
         await mustSucceed(`copy of ${inputs.source}`, inputs.connection,
             await runOverSsh(inputs.connection, { upload: { file: inputs.source, command: uploadCommand(inputs.remotePath) } }));
-        return { id: require("crypto").randomUUID(), outs: inputs };
+        return { id: randomUUID(), outs: inputs };
     },
     async diff(_id, olds, news) {
         const moved = nodeMoved(olds.connection, news.connection) || olds.remotePath !== news.remotePath;
@@ -408,15 +405,13 @@ export interface RemoteFileArgs {
 }
 
 /** A local file copied to a node over SSH; a changed file (by SHA-256) is copied again. */
-export class RemoteFile extends pulumi.dynamic.Resource {
+export class RemoteFile extends DynamicResource {
     constructor(name: string, args: RemoteFileArgs, opts?: pulumi.CustomResourceOptions) {
-        const fs = require("fs");
-        const path = require("path");
         const source = path.resolve(args.source);
         if (!fs.existsSync(source)) {
             throw new pulumi.ResourceError(`RemoteFile ${name}: local file ${source} does not exist`, opts?.parent);
         }
-        const sourceSha256 = require("crypto").createHash("sha256").update(fs.readFileSync(source)).digest("hex");
+        const sourceSha256 = createHash("sha256").update(fs.readFileSync(source)).digest("hex");
         super(fileProvider, name, { connection: args.connection, source, sourceSha256, remotePath: args.remotePath },
             { ...opts, additionalSecretOutputs: ["connection"] }, "airgap", "RemoteFile");
     }

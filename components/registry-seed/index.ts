@@ -1,7 +1,9 @@
 // Copyright 2026, airgap-platform authors.
 
+import { execFile } from "child_process";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "../../providers/dynamic";
 import { mustSucceed, PlainConnection, runOverSsh, SshConnection } from "../../providers/remote";
 import { shellQuote } from "../../providers/shell";
 import { REPO_ROOT } from "../../lib/repo-root";
@@ -9,9 +11,6 @@ import { LockFile, TRIVY_DB, TRIVY_DB_LAYER, lockedDigests } from "../../supply/
 import { RegistrySeedSettings } from "./schema";
 
 export * from "./schema";
-
-/** Copied into a plain constant: the engine serializes the provider with the values it uses. */
-const TRIVY_LAYER = TRIVY_DB_LAYER;
 
 /** Arguments of {@link RegistrySeed}. */
 export interface RegistrySeedArgs {
@@ -82,11 +81,10 @@ export interface SeedOutputs extends SeedInputs {
 
 /** Runs ocisupply (tools/ocisupply, built by scripts/build-go-tool.sh) and returns its JSON result. */
 async function runOcisupply(projectDir: string, args: string[]): Promise<any> {
-    const { execFile } = require("child_process");
     const run = (file: string, argv: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
         execFile(file, argv, { maxBuffer: 64 * 1024 * 1024 }, (err: any, stdout: string, stderr: string) =>
             resolve({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, stdout, stderr })));
-    const built = await run("bash", [require("path").join(projectDir, "scripts", "build-go-tool.sh"), "ocisupply"]);
+    const built = await run("bash", [path.join(projectDir, "scripts", "build-go-tool.sh"), "ocisupply"]);
     if (built.code !== 0) {
         throw new Error(`ocisupply is not built and cannot be (scripts/build-go-tool.sh ocisupply):\n${built.stderr}`);
     }
@@ -120,14 +118,14 @@ export async function seedFromBundle(inputs: SeedInputs): Promise<SeedOutputs> {
         throw new Error(`the registry does not hold what the lock says for ${wrong.map(([ref, d]) => `${ref} (lock ${d}, seeded ${result.digests[ref] ?? "nothing"})`).join(", ")}`);
     }
     if (inputs.trivy) {
-        const blob = await runOcisupply(inputs.projectDir, ["blob", "--layout", inputs.bundle, "--ref", inputs.trivy.ref, "--media-type", TRIVY_LAYER]);
+        const blob = await runOcisupply(inputs.projectDir, ["blob", "--layout", inputs.bundle, "--ref", inputs.trivy.ref, "--media-type", TRIVY_DB_LAYER]);
         await mustSucceed(`unpacking the Trivy database into ${inputs.trivy.cachePath}`, inputs.trivy.connection,
             await runOverSsh(inputs.trivy.connection, { upload: { file: blob.path, command: trivyUnpackCommand(inputs.trivy.cachePath) } }));
     }
     return { ...inputs, digests: result.digests, pushed: result.pushed.length };
 }
 
-const seedProvider: pulumi.dynamic.ResourceProvider<SeedInputs, SeedOutputs> = {
+export const seedProvider: pulumi.dynamic.ResourceProvider<SeedInputs, SeedOutputs> = {
     async create(inputs) {
         return { id: `seed-${inputs.lockSha256.slice(0, 16)}`, outs: await seedFromBundle(inputs) };
     },
@@ -144,7 +142,7 @@ const seedProvider: pulumi.dynamic.ResourceProvider<SeedInputs, SeedOutputs> = {
 };
 
 /** The bundle pushed into the registry (one step, so a refused bundle changes nothing). */
-class BundleSeed extends pulumi.dynamic.Resource {
+class BundleSeed extends DynamicResource {
     // `declare`: an ES2022 class field would overwrite, after super(), the output the engine fills in.
     declare public readonly digests: pulumi.Output<Record<string, string>>;
 

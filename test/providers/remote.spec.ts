@@ -8,7 +8,9 @@ import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
+import { REPO_ROOT } from "../../lib/repo-root";
+import { providerExport, providerHandler } from "../../providers/dynamic";
+import { hostProgram } from "../helpers/dynamic-host";
 import {
     commandProvider, fileProvider, fingerprints, hostKeyChangedMessage, hostKeyProvider, MAX_CONNECTION_ATTEMPTS, mustSucceed, PlainConnection,
     runOverSsh, sshArguments, SshResult, startMarked, STEP_STARTED, uploadCommand,
@@ -58,14 +60,9 @@ describe("SSH steps (stand-in ssh client)", function () {
     const local = (patch: Partial<PlainConnection> = {}): PlainConnection => ({ ...conn, host: "node-1.test", ...patch });
     const attempts = () => fs.readFileSync(path.join(fake, "attempts"), "utf8").trim().split("\n").length;
 
-    // The engine stores each provider as source text (pulumi/dynamic's serializeFunction call) and runs that copy.
-    const serialized = async (provider: object) => (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
-    let serializedCommandProvider: string;
-    before(async () => {
-        serializedCommandProvider = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "serialized-")), "provider.js");
-        fs.writeFileSync(serializedCommandProvider, await serialized(commandProvider));
-    });
-    after(() => fs.rmSync(path.dirname(serializedCommandProvider), { recursive: true, force: true }));
+    // The engine's dynamic-provider host loads each provider through the handler the resource stores
+    // (providers/dynamic.ts), in its own process started in the project folder.
+    const storedCommandProvider = () => providerHandler(providerExport(commandProvider));
 
     beforeEach(() => {
         fake = fs.mkdtempSync(path.join(os.tmpdir(), "fake-ssh-"));
@@ -143,13 +140,14 @@ describe("SSH steps (stand-in ssh client)", function () {
         assert.deepStrictEqual(fs.readdirSync(path.dirname(target)), ["copy"], "a temporary file was left behind");
     });
 
-    it("survives the engine's closure serialization and runs from the serialized text", async () => {
+    it("is loaded by the handler the resource stores, and runs from it in the host's own process", () => {
         for (const provider of [hostKeyProvider, fileProvider]) {
-            assert.match(await serialized(provider), /exports\.handler/);
+            assert.strictEqual(providerExport(provider).module, "providers/remote.ts");
         }
-        const provider: typeof commandProvider = require(serializedCommandProvider).handler();
-        const created = await provider.create({ connection: local(), create: "echo from the serialized provider" });
-        assert.strictEqual(created.outs!.stdout, "from the serialized provider\n");
+        const use = `provider.create(${JSON.stringify({ connection: local(), create: "echo from the stored handler" })}).then((c) => process.stdout.write(c.outs.stdout));`;
+        const r = spawnSync(process.execPath, ["-e", hostProgram(storedCommandProvider(), use)], { cwd: REPO_ROOT, encoding: "utf8" });
+        assert.strictEqual(r.status, 0, r.stderr);
+        assert.strictEqual(r.stdout, "from the stored handler\n");
     });
 
     it("removes the key file when the process is stopped by SIGTERM or SIGINT mid-step, and stops ssh", async () => {
@@ -159,8 +157,8 @@ describe("SSH steps (stand-in ssh client)", function () {
             const tmp = fs.mkdtempSync(path.join(fake, "tmp-"));
             const marker = path.join(state, "started");
             const step = { connection: local(), create: `touch '${marker}'; exec sleep 30` };
-            const program = `require(${JSON.stringify(serializedCommandProvider)}).handler().create(${JSON.stringify(step)})`;
-            const child: ChildProcess = spawn(process.execPath, ["-e", program], { env: { ...process.env, TMPDIR: tmp, FAKE_SSH: state }, stdio: "ignore" });
+            const program = hostProgram(storedCommandProvider(), `provider.create(${JSON.stringify(step)});`);
+            const child: ChildProcess = spawn(process.execPath, ["-e", program], { cwd: REPO_ROOT, env: { ...process.env, TMPDIR: tmp, FAKE_SSH: state }, stdio: "ignore" });
             const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, sig) => resolve(sig)));
             while (!fs.existsSync(marker)) {
                 await new Promise((r) => setTimeout(r, 50));

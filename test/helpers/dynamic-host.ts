@@ -1,0 +1,12 @@
+// Copyright 2026, airgap-platform authors.
+
+/**
+ * A `node -e` program that loads a stored `__provider` handler as the engine's dynamic-provider host does
+ * (`require-from-string`: CommonJS compiled without a file name, modules looked up from the working directory),
+ * binds the provider to `provider`, then runs `use`.
+ */
+export function hostProgram(handler: string, use: string): string {
+    return `const Module = require("module"); const m = new Module("", null); m.filename = "";
+m.paths = Module._nodeModulePaths(process.cwd()); m._compile(${JSON.stringify(handler)}, "");
+const provider = m.exports.handler(); ${use}`;
+}
