@@ -1,7 +1,7 @@
 // Copyright 2026, airgap-platform authors.
 
 import * as assert from "assert";
-import { criticalPath, customDependencies, eventStamper, maxConcurrent, phases, stepTimes, TimedCommand } from "../e2e/support/timing";
+import { chainWaits, criticalPath, customDependencies, eventStamper, maxConcurrent, phases, stepTimes, TimedCommand } from "../e2e/support/timing";
 
 const urn = (type: string, name: string) => `urn:pulumi:s::airgap-platform::${type}::${name}`;
 const STACK = urn("pulumi:pulumi:Stack", "airgap-platform-s");
@@ -49,6 +49,17 @@ describe("bench timing from the engine's event stream (test/e2e/support/timing.t
         const chained = criticalPath(steps, new Map([[A, []], [B, [A]], [C, [B]]]));
         assert.deepStrictEqual(chained.chain, [A, B, C]);
         assert.strictEqual(chained.seconds, 4.5);
+    });
+
+    it("puts the time outside a chain's steps before, between and after them", () => {
+        const run = command([[0, pre(A)], [1000, done(A)], [1250, pre(B)], [1500, done(B)], [400, pre(C)], [3000, done(C)]], 3.5);
+        const steps = stepTimes(run);
+        const waits = chainWaits(run, steps, [A, B]);
+        assert.strictEqual(waits.beforeFirst, 0);
+        assert.deepStrictEqual(waits.between, [{ urn: B, seconds: 0.25 }]);
+        assert.strictEqual(waits.afterLast, 2);
+        const late = chainWaits(run, steps, [C]);
+        assert.deepStrictEqual([late.beforeFirst, late.between, late.afterLast], [0.4, [], 0.5]);
     });
 
     it("a custom resource waits for what its component waits for, and a component stands for its custom resources", () => {

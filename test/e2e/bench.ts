@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { POLICY, withBenchStack } from "./support/fixture";
 import { ROOT } from "./support/pulumi";
-import { criticalPath, customDependencies, printPhases, shortUrn, slowestSteps, stepTimes, TimedCommand, timedPulumi } from "./support/timing";
+import { chainWaits, criticalPath, customDependencies, printPhases, shortUrn, slowestSteps, stepTimes, TimedCommand, timedPulumi } from "./support/timing";
 
 function printSlowest(command: TimedCommand, custom: Map<string, string[]>, count: number): void {
     for (const s of slowestSteps(command, custom, count)) {
@@ -84,6 +84,11 @@ async function main(): Promise<void> {
             const s = steps.get(urn);
             console.log(`  ${s ? (s.end - s.start).toFixed(2).padStart(6) : "     -"} s  ${shortUrn(urn)}`);
         }
+        const waits = chainWaits(firstUp, steps, critical.chain);
+        const between = waits.between.reduce((sum, w) => sum + w.seconds, 0);
+        const longest = [...waits.between].sort((a, b) => b.seconds - a.seconds)[0];
+        console.log(`  not in its steps: ${waits.beforeFirst.toFixed(2)} s before the first, ${between.toFixed(2)} s between them`
+            + `${longest ? ` (the longest, ${longest.seconds.toFixed(2)} s, before ${shortUrn(longest.urn)})` : ""}, ${waits.afterLast.toFixed(2)} s after the last`);
         console.log(`first up / critical path: ${(firstUp.seconds / Math.max(critical.seconds, 0.01)).toFixed(2)} (aim: at most 1.2)`);
         console.log(`no-op up: ${noOpUp.seconds.toFixed(2)} s (aim: under 5)`);
         console.log("\nslowest steps of the first up:");

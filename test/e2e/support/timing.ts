@@ -144,6 +144,29 @@ export function criticalPath(steps: Map<string, Step>, dependencies: Map<string,
     return longest;
 }
 
+/** Where a command's time along a chain of steps was not in any of them. */
+export interface ChainWaits {
+    /** From the command's start to the chain's first step. */
+    beforeFirst: number;
+    /** Before each later step of the chain: from the end of the one it waited for to its own start. */
+    between: { urn: string; seconds: number }[];
+    /** From the chain's last step to the command's exit. */
+    afterLast: number;
+}
+
+/** The time of a command outside the steps of `chain` (criticalPath's), where it went between them. */
+export function chainWaits(command: TimedCommand, steps: Map<string, Step>, chain: string[]): ChainWaits {
+    const timed = chain.map((urn) => steps.get(urn)).filter((s): s is Step => s !== undefined);
+    if (timed.length === 0) {
+        return { beforeFirst: command.seconds, between: [], afterLast: 0 };
+    }
+    return {
+        beforeFirst: timed[0].start,
+        between: timed.slice(1).map((s, i) => ({ urn: s.urn, seconds: s.start - timed[i].end })),
+        afterLast: command.seconds - timed[timed.length - 1].end,
+    };
+}
+
 export interface StateResource {
     urn: string;
     custom: boolean;
