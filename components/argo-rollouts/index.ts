@@ -3,6 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { chartLocation } from "../helm-values";
+import { namespaceArgs } from "../namespace";
 import { ArgoRolloutsSettings } from "./schema";
 import { API_SERVER, apiServerPeers, controllerEgress, EgressPeer, RELEASE, rolloutsValues } from "./values";
 
@@ -34,7 +35,7 @@ export class ArgoRollouts extends pulumi.ComponentResource {
         super("airgap:index:ArgoRollouts", name, {}, opts);
         const settings = args.settings;
 
-        const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: settings.namespace } }, { parent: this });
+        const ns = new k8s.core.v1.Namespace(`${name}-ns`, namespaceArgs(settings.namespace), { parent: this });
         const chart = new k8s.helm.v4.Chart(`${name}-chart`, {
             ...chartLocation(settings, [args.registry, args.prometheusUrl]),
             name: RELEASE,

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GeneratedPassword } from "../../providers/generated-password";
 import { chartLocation } from "../helm-values";
+import { namespaceArgs } from "../namespace";
 import { ArgoCDSettings } from "./schema";
 import { applicationSpec, appProjectSpec, argocdValues, RELEASE } from "./values";
 
@@ -48,7 +49,7 @@ export class ArgoCD extends pulumi.ComponentResource {
         const username = args.repositoryAccess ? args.repositoryAccess.argocdUsername : "";
         const password = args.repositoryAccess ? args.repositoryAccess.argocdToken : "";
 
-        const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: settings.namespace } }, { parent: this });
+        const ns = new k8s.core.v1.Namespace(`${name}-ns`, namespaceArgs(settings.namespace), { parent: this });
         const adminPassword = new GeneratedPassword(`${name}-admin-password`, { length: 32 }, { parent: this });
         const redisPassword = new GeneratedPassword(`${name}-redis-password`, { length: 32 }, { parent: this });
         // Replaces the chart's pre-install hook Job, which Pulumi does not run (the redis pod needs this Secret).

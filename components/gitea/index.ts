@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GeneratedPassword } from "../../providers/generated-password";
 import { imageString, resolveImage } from "../../lib/image";
 import { chartLocation } from "../helm-values";
+import { namespaceArgs } from "../namespace";
 import { GiteaSettings } from "./schema";
 import { giteaValues, HTTP_PORT, RELEASE } from "./values";
 
@@ -39,7 +40,7 @@ export class Gitea extends pulumi.ComponentResource {
         super("airgap:index:Gitea", name, {}, opts);
         const settings = args.settings;
 
-        const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: settings.namespace } }, { parent: this });
+        const ns = new k8s.core.v1.Namespace(`${name}-ns`, namespaceArgs(settings.namespace), { parent: this });
         const adminPassword = new GeneratedPassword(`${name}-admin-password`, { length: 32 }, { parent: this });
 
         const adminSecret = new k8s.core.v1.Secret(`${name}-admin`, {

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GeneratedPassword } from "../../providers/generated-password";
 import { chartLocation } from "../helm-values";
+import { namespaceArgs } from "../namespace";
 import { MonitoringSettings } from "./schema";
 import { monitoringValues, prometheusUrlFor, RELEASE } from "./values";
 
@@ -33,7 +34,7 @@ export class Monitoring extends pulumi.ComponentResource {
         super("airgap:index:Monitoring", name, {}, opts);
         const settings = args.settings;
 
-        const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: settings.namespace } }, { parent: this });
+        const ns = new k8s.core.v1.Namespace(`${name}-ns`, namespaceArgs(settings.namespace), { parent: this });
         // Without a fixed password the chart generates a new one at every render.
         const grafanaPassword = new GeneratedPassword(`${name}-grafana-password`, { length: 32 }, { parent: this });
         const grafanaAdmin = new k8s.core.v1.Secret(`${name}-grafana-admin`, {

@@ -3,6 +3,7 @@
 import * as assert from "assert";
 import { parse as parseYaml } from "yaml";
 import { prometheusUrlFor } from "../../components/monitoring";
+import { NAMESPACE_DELETE_TIMEOUT_SECONDS } from "../../components/namespace";
 import {
     dependencyClosure, findResource, plainTextLeaks, PlatformRun, REMOTE_COMMAND, REMOTE_FILE, runPlatform, stackConfig, TEST_SSH_KEY,
 } from "../helpers/program-harness";
@@ -44,6 +45,14 @@ describe("platform program (dev stack)", () => {
             const ref = r.remote ? r.providers.kubernetes : r.provider;
             assert.ok(ref?.startsWith(`${provider.urn}::`), `${r.type} ${r.name} uses provider ${ref}`);
             assert.match(r.parent, /airgap:index:/, `${r.type} ${r.name} has parent ${r.parent}`);
+        }
+    });
+
+    it("bounds how long a destroy waits for each of the platform's namespaces", () => {
+        const namespaces = run.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace");
+        assert.deepStrictEqual(namespaces.map((n) => n.inputs.metadata.name).sort(), ["argo-rollouts", "argocd", "gitea", "monitoring"]);
+        for (const ns of namespaces) {
+            assert.strictEqual(ns.inputs.metadata.annotations?.["pulumi.com/timeoutSeconds"], String(NAMESPACE_DELETE_TIMEOUT_SECONDS), ns.name);
         }
     });
 
