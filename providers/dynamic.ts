@@ -32,7 +32,7 @@ export interface ProviderExport {
 }
 
 /**
- * Where `provider` is exported among the repository's loaded modules (node_modules excluded), relative to `cwd`.
+ * The module of the repository (node_modules excluded) that exports `provider` as its own, relative to `cwd`.
  * A provider that is not a module's export could only be copied, which this program does not do: that is an error.
  */
 export function providerExport(provider: object, root: string = REPO_ROOT, cwd: string = process.cwd()): ProviderExport {
@@ -42,7 +42,9 @@ export function providerExport(provider: object, root: string = REPO_ROOT, cwd: 
         if (loaded === undefined || inRepository.startsWith("..") || inRepository.split(path.sep).includes("node_modules")) {
             continue;
         }
-        const name = Object.keys(loaded.exports ?? {}).find((key) => loaded.exports[key] === provider);
+        // Only the module that defines it: a barrel's `export *` re-exports through getters, and loading the barrel
+        // would load everything it gathers.
+        const name = Object.keys(loaded.exports ?? {}).find((key) => Object.getOwnPropertyDescriptor(loaded.exports, key)?.value === provider);
         if (name !== undefined) {
             const compiled = inRepository.split(path.sep)[0] === "dist";
             return { module: fromCwd(file), name, ...(compiled ? { buildCheck: fromCwd(path.join(root, "dist", "lib", "fresh-build.js")) } : {}) };

@@ -42,6 +42,21 @@ describe("dynamic resources load their provider from its module", () => {
         assert.deepStrictEqual(providerExport(seedProvider), { module: "components/registry-seed/index.ts", name: "seedProvider" });
     });
 
+    it("names the module that defines a provider, not a barrel that re-exports it", () => {
+        // A barrel loaded first, re-exporting as TypeScript's `export *` does (getters), like components/index.ts.
+        const barrel = path.join(root, "dist", "barrel.js");
+        fs.writeFileSync(barrel, `Object.defineProperty(exports, "thing", { enumerable: true, get: () => require("./providers/p.js").thing });\n`);
+        const defining = path.join(root, "dist", "providers", "p.js");
+        try {
+            const thing = require(barrel).thing;
+            assert.strictEqual(Object.keys(require.cache).indexOf(barrel) < Object.keys(require.cache).indexOf(defining), true);
+            assert.deepStrictEqual(providerExport(thing, root, root), { module: "dist/providers/p.js", name: "thing", buildCheck: "dist/lib/fresh-build.js" });
+        } finally {
+            delete require.cache[barrel];
+            delete require.cache[defining];
+        }
+    });
+
     it("refuses a provider that no module exports, as it could only be copied", () => {
         assert.throws(() => providerExport({ async create() { return { id: "x" }; } }), /must be a named export of one of the program's modules/);
     });
