@@ -8,9 +8,11 @@ import * as pulumi from "@pulumi/pulumi";
 /**
  * How long `pulumi destroy` waits for one of the platform's namespaces to be gone, in seconds. The namespace
  * controller deletes the namespace's content first (13–49 s measured on the local cluster, docs/bootstrap-speed.md);
- * past this bound the kubernetes provider stops waiting, warns "finalizers might be preventing deletion
- * (kubernetes)" (the namespace controller's finalizer: content is left) and the destroy fails, instead of waiting
- * the provider's default 10 minutes. The namespace keeps terminating; the next destroy waits for it again.
+ * past this bound the kubernetes provider stops waiting ("timed out waiting for the condition") and the destroy
+ * fails, instead of waiting the provider's default 10 minutes. What is left is named by the namespace's conditions
+ * (NamespaceContentRemaining, NamespaceFinalizersRemaining), not by the provider's warning, which lists
+ * metadata.finalizers and a namespace keeps its own in spec. The namespace keeps terminating; the next destroy
+ * waits for it again.
  */
 export const NAMESPACE_DELETE_TIMEOUT_SECONDS = 180;
 

@@ -37,6 +37,7 @@ export function randomAlphanumeric(length: number): string {
 
 /** bcrypt (cost 10) with the `$2a$` prefix that Argo CD and most Go services expect. */
 export function bcryptOf(password: string): string {
+    // Loaded when a password is drawn (in the dynamic-provider host), not at every start of the program.
     const bcrypt = require("bcryptjs");
     return (bcrypt.hashSync(password, 10) as string).replace(/^\$2b\$/, "$2a$");
 }

@@ -121,18 +121,17 @@ export async function runOverSsh(conn: PlainConnection, step: SshStep): Promise<
         fs.rmSync(dir, { recursive: true, force: true });
     };
     // Interrupted (Ctrl-C, the engine stopping its plugins): remove the key, then let the signal take its course.
-    let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
-    const release = () => {
-        process.removeListener("SIGINT", onSignal);
-        process.removeListener("SIGTERM", onSignal);
-        process.removeListener("exit", cleanup);
-    };
-    onSignal = (signal: NodeJS.Signals) => {
+    const onSignal = (signal: NodeJS.Signals) => {
         cleanup();
         release();
         if (process.listenerCount(signal) === 0) {
             process.kill(process.pid, signal);
         }
+    };
+    const release = () => {
+        process.removeListener("SIGINT", onSignal);
+        process.removeListener("SIGTERM", onSignal);
+        process.removeListener("exit", cleanup);
     };
     // One listener per step in flight: make room for many nodes at once without the leak warning.
     process.setMaxListeners(Math.max(process.getMaxListeners(), process.listenerCount("SIGTERM") + 11));

@@ -4,7 +4,6 @@
 // engine's dynamic-provider host runs it in the project folder, checked in separate Node.js processes.
 
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -14,12 +13,7 @@ import { REPO_ROOT } from "../../lib/repo-root";
 import { DynamicResource, providerExport, providerHandler } from "../../providers/dynamic";
 import { organizationProvider, repositoryProvider } from "../../providers/gitea";
 import { passwordProvider } from "../../providers/generated-password";
-import { hostProgram } from "../helpers/dynamic-host";
-
-/** Runs the handler in its own Node.js process in `cwd`, as the dynamic-provider host does. */
-function runHandler(cwd: string, handler: string, use: string): { status: number | null; stdout: string; stderr: string } {
-    return spawnSync(process.execPath, ["-e", hostProgram(handler, use)], { cwd, encoding: "utf8" });
-}
+import { runInHost } from "../helpers/dynamic-host";
 
 describe("dynamic resources load their provider from its module", () => {
     let root: string;
@@ -77,14 +71,14 @@ describe("dynamic resources load their provider from its module", () => {
 
     it("loads a compiled provider from the working directory after the stale-build check", () => {
         const handler = providerHandler({ module: "dist/providers/p.js", name: "thing", buildCheck: "dist/lib/fresh-build.js" });
-        const r = runHandler(root, handler, "console.log(provider.kind);");
+        const r = runInHost(root, handler, "console.log(provider.kind);");
         assert.strictEqual(r.status, 0, r.stderr);
         assert.strictEqual(r.stdout, "the provider\n");
         assert.strictEqual(fs.readFileSync(path.join(root, "order"), "utf8"), "check\nprovider module\n", "dist/ is checked before its provider loads");
     });
 
     it("names the export and the folder when the module no longer has it", () => {
-        const r = runHandler(root, providerHandler({ module: "dist/providers/p.js", name: "renamed", buildCheck: "dist/lib/fresh-build.js" }), "");
+        const r = runInHost(root, providerHandler({ module: "dist/providers/p.js", name: "renamed", buildCheck: "dist/lib/fresh-build.js" }), "");
         assert.notStrictEqual(r.status, 0);
         assert.match(r.stderr, new RegExp(`the dynamic provider renamed is no longer exported by dist/providers/p.js in ${root}`));
     });
@@ -94,7 +88,7 @@ describe("dynamic resources load their provider from its module", () => {
         const project = path.join(REPO_ROOT, "test", "e2e", "fixtures", "gitea-content");
         const ref = providerExport(passwordProvider, REPO_ROOT, project);
         assert.deepStrictEqual(ref, { module: "../../../../providers/generated-password.ts", name: "passwordProvider" });
-        const r = runHandler(project, providerHandler(ref), "provider.create({ length: 20 }).then((c) => console.log(c.outs.result.length));");
+        const r = runInHost(project, providerHandler(ref), "provider.create({ length: 20 }).then((c) => console.log(c.outs.result.length));");
         assert.strictEqual(r.status, 0, r.stderr);
         assert.strictEqual(r.stdout, "20\n");
     });

@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "../../lib/repo-root";
 import { providerExport, providerHandler } from "../../providers/dynamic";
-import { hostProgram } from "../helpers/dynamic-host";
+import { hostProgram, runInHost } from "../helpers/dynamic-host";
 import {
     commandProvider, fileProvider, fingerprints, hostKeyChangedMessage, hostKeyProvider, MAX_CONNECTION_ATTEMPTS, mustSucceed, PlainConnection,
     runOverSsh, sshArguments, SshResult, startMarked, STEP_STARTED, uploadCommand,
@@ -145,7 +145,7 @@ describe("SSH steps (stand-in ssh client)", function () {
             assert.strictEqual(providerExport(provider).module, "providers/remote.ts");
         }
         const use = `provider.create(${JSON.stringify({ connection: local(), create: "echo from the stored handler" })}).then((c) => process.stdout.write(c.outs.stdout));`;
-        const r = spawnSync(process.execPath, ["-e", hostProgram(storedCommandProvider(), use)], { cwd: REPO_ROOT, encoding: "utf8" });
+        const r = runInHost(REPO_ROOT, storedCommandProvider(), use);
         assert.strictEqual(r.status, 0, r.stderr);
         assert.strictEqual(r.stdout, "from the stored handler\n");
     });
